@@ -1,0 +1,1 @@
+"""Administration: users, roles, offices, positions and the audit log."""

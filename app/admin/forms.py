@@ -1,0 +1,136 @@
+"""Forms for administering users, offices and positions."""
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    PasswordField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+)
+from wtforms.validators import InputRequired, Length, Optional, Regexp, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from app.auth.forms import PasswordPolicy, email_field
+from app.i18n import LANGUAGE_NAMES, _l
+from app.security import ROLE_LABELS, Role
+
+CODE_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+TIMEZONES = [
+    ("America/Mexico_City", "America/Mexico_City"),
+    ("America/Monterrey", "America/Monterrey"),
+    ("America/Tijuana", "America/Tijuana"),
+    ("America/Cancun", "America/Cancun"),
+    ("America/Tegucigalpa", "America/Tegucigalpa"),
+    ("America/New_York", "America/New_York"),
+    ("America/Chicago", "America/Chicago"),
+    ("America/Los_Angeles", "America/Los_Angeles"),
+    ("America/Guatemala", "America/Guatemala"),
+]
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """A list of checkboxes (works without JavaScript, unlike a multi-select)."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+def _name_field(label):
+    return StringField(
+        label,
+        validators=[
+            InputRequired(message=_l("This field is required.")),
+            Length(max=120, message=_l("At most %(max)d characters.")),
+        ],
+    )
+
+
+class UserForm(FlaskForm):
+    """Create or edit a user. Office and position choices are set by the view."""
+
+    email = email_field()
+    display_name = _name_field(_l("Name"))
+    language = SelectField(_l("Language"), choices=list(LANGUAGE_NAMES.items()))
+    office_id = SelectField(_l("Office"), coerce=int)
+    position_id = SelectField(_l("Position"), coerce=int)
+    hire_date = DateField(_l("Hire date"), validators=[Optional()])
+    roles = MultiCheckboxField(
+        _l("Roles"),
+        choices=[(r.value, label) for r, label in ROLE_LABELS.items()],
+        default=[Role.LEARNER.value],
+    )
+    submit = SubmitField(_l("Save"))
+
+    def validate_roles(self, field):
+        """At least one role."""
+        if not field.data:
+            raise ValidationError(_l("Choose at least one role."))
+
+
+class UserCreateForm(UserForm):
+    """Create a user: with no password, an e-mail invites the person to choose one."""
+
+    password = PasswordField(
+        _l("Initial password"),
+        description=_l(
+            "Leave empty to e-mail the person a link to choose their own password (recommended)."
+        ),
+        validators=[Optional(), PasswordPolicy()],
+    )
+
+
+class UserEditForm(UserForm):
+    """Edit a user, including the active flag."""
+
+    is_active = BooleanField(_l("Active (can log in)"))
+
+
+class OfficeForm(FlaskForm):
+    """Add or rename an office."""
+
+    code = StringField(
+        _l("Code"),
+        description=_l(
+            "Short identifier in lower case, e.g. tapachula. It cannot be changed later."
+        ),
+        validators=[
+            InputRequired(message=_l("This field is required.")),
+            Length(max=40, message=_l("At most %(max)d characters.")),
+            Regexp(CODE_PATTERN, message=_l("Use lower-case letters, digits and hyphens only.")),
+        ],
+    )
+    name = StringField(
+        _l("Name"),
+        validators=[
+            InputRequired(message=_l("This field is required.")),
+            Length(max=160, message=_l("At most %(max)d characters.")),
+        ],
+    )
+    kind = SelectField(
+        _l("Kind"),
+        choices=[("consulate", _l("Consulate")), ("directorate", _l("Directorate"))],
+    )
+    city = _name_field(_l("City"))
+    country = SelectField(
+        _l("Country"),
+        choices=[
+            ("MX", _l("Mexico")),
+            ("HN", _l("Honduras")),
+            ("US", _l("United States")),
+            ("GT", _l("Guatemala")),
+        ],
+    )
+    timezone = SelectField(_l("Time zone"), choices=TIMEZONES)
+    submit = SubmitField(_l("Save"))
+
+
+class PositionForm(FlaskForm):
+    """Add or rename a position."""
+
+    code = OfficeForm.code
+    name_es = _name_field(_l("Name in Spanish"))
+    name_en = _name_field(_l("Name in English"))
+    submit = SubmitField(_l("Save"))

@@ -1,0 +1,79 @@
+"""Append-only audit log of security and administrative actions."""
+
+from datetime import datetime
+from typing import Any
+
+from flask import has_request_context, request
+from flask_login import current_user
+from sqlalchemy import JSON, ForeignKey, String, event
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.db import utcnow
+from app.extensions import db
+
+
+class AuditEvent(db.Model):
+    """One recorded action: who, what, on what, when and from where. Never updated or deleted."""
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    occurred_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    actor_email: Mapped[str | None] = mapped_column(String(254))
+    action: Mapped[str] = mapped_column(String(60), index=True)
+    target_type: Mapped[str | None] = mapped_column(String(40))
+    target_id: Mapped[str | None] = mapped_column(String(60))
+    ip_address: Mapped[str | None] = mapped_column(String(45))
+    user_agent: Mapped[str | None] = mapped_column(String(255))
+    details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+    def __repr__(self) -> str:
+        return f"<AuditEvent {self.action} {self.occurred_at:%Y-%m-%d %H:%M}>"
+
+
+class AuditLogIsAppendOnly(RuntimeError):
+    """Raised when code tries to change or delete an audit event."""
+
+
+@event.listens_for(AuditEvent, "before_update")
+def _refuse_update(mapper, connection, target):
+    raise AuditLogIsAppendOnly("audit events cannot be changed")
+
+
+@event.listens_for(AuditEvent, "before_delete")
+def _refuse_delete(mapper, connection, target):
+    raise AuditLogIsAppendOnly("audit events cannot be deleted")
+
+
+def record_event(
+    action: str,
+    *,
+    actor=None,
+    target=None,
+    target_type: str | None = None,
+    target_id: str | int | None = None,
+    **details: Any,
+) -> AuditEvent:
+    """Add an audit event to the session (the caller commits).
+
+    The actor defaults to the logged-in user; ``target`` may be a model with an ``id``.
+    """
+    if actor is None and has_request_context() and current_user.is_authenticated:
+        actor = current_user._get_current_object()
+    if target is not None:
+        target_type = target_type or target.__tablename__
+        target_id = target.id
+    event_row = AuditEvent(
+        action=action,
+        actor_id=getattr(actor, "id", None),
+        actor_email=getattr(actor, "email", None),
+        target_type=target_type,
+        target_id=None if target_id is None else str(target_id),
+        details={k: v for k, v in details.items() if v is not None},
+    )
+    if has_request_context():
+        event_row.ip_address = (request.remote_addr or "")[:45] or None
+        event_row.user_agent = (request.user_agent.string or "")[:255] or None
+    db.session.add(event_row)
+    return event_row

@@ -1,0 +1,1 @@
+"""People and access: users, roles, offices, positions, login and password reset."""

@@ -1,0 +1,1 @@
+"""Landing and home pages, language switch and health check."""

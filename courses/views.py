@@ -1,0 +1,5 @@
+"""Course pages (catalogue, course, lesson); routes arrive with the Courses issue."""
+
+from flask import Blueprint
+
+bp = Blueprint("courses", __name__, url_prefix="/cursos")

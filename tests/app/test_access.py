@@ -1,0 +1,74 @@
+"""Who may open what: every route in the URL map against every role.
+
+A new route without an entry in EXPECTED fails ``test_every_route_has_an_access_entry``.
+"""
+
+import pytest
+
+from app.auth.models import Office, Position
+from app.extensions import db
+from tests.factories import make_user
+
+ROLES = ["anonymous", "learner", "trainer", "hr", "admin"]
+LOGIN_REDIRECT = 302
+
+# endpoint -> (method, url template, {role: status}); "*" is the default for unnamed roles.
+PUBLIC = {"*": 200}
+LOGGED_IN = {"anonymous": LOGIN_REDIRECT, "*": 200}
+ADMIN_ONLY = {"anonymous": LOGIN_REDIRECT, "admin": 200, "*": 403}
+ADMIN_POST = {"anonymous": LOGIN_REDIRECT, "admin": 302, "*": 403}
+
+EXPECTED = {
+    "static": ("GET", "/static/css/aula.css", PUBLIC),
+    "main.index": ("GET", "/", {"*": 302}),
+    "main.home": ("GET", "/inicio", LOGGED_IN),
+    "main.set_language": ("POST", "/idioma", {"*": 302}),
+    "main.healthz": ("GET", "/healthz", PUBLIC),
+    "auth.login": ("GET", "/cuenta/entrar", {"anonymous": 200, "*": 302}),
+    "auth.logout": ("POST", "/cuenta/salir", {"*": 302}),
+    "auth.forgot_password": ("GET", "/cuenta/olvide-contrasena", PUBLIC),
+    "auth.reset_password": ("GET", "/cuenta/restablecer/no-valido", {"*": 302}),
+    "auth.profile": ("GET", "/cuenta/perfil", LOGGED_IN),
+    "auth.change_password": ("GET", "/cuenta/contrasena", LOGGED_IN),
+    "admin.users": ("GET", "/admin/usuarios", ADMIN_ONLY),
+    "admin.create_user": ("GET", "/admin/usuarios/nuevo", ADMIN_ONLY),
+    "admin.edit_user": ("GET", "/admin/usuarios/{user_id}", ADMIN_ONLY),
+    "admin.unlock_user": ("POST", "/admin/usuarios/{user_id}/desbloquear", ADMIN_POST),
+    "admin.send_password_link": (
+        "POST",
+        "/admin/usuarios/{user_id}/enlace-contrasena",
+        ADMIN_POST,
+    ),
+    "admin.offices": ("GET", "/admin/oficinas", ADMIN_ONLY),
+    "admin.edit_office": ("GET", "/admin/oficinas/{office_id}", ADMIN_ONLY),
+    "admin.set_office_open": ("POST", "/admin/oficinas/{office_id}/reabrir", ADMIN_POST),
+    "admin.positions": ("GET", "/admin/puestos", ADMIN_ONLY),
+    "admin.edit_position": ("GET", "/admin/puestos/{position_id}", ADMIN_ONLY),
+    "admin.audit": ("GET", "/admin/auditoria", ADMIN_ONLY),
+}
+
+
+def test_every_route_has_an_access_entry(app):
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
+    missing = endpoints - EXPECTED.keys()
+    stale = EXPECTED.keys() - endpoints
+    assert not missing, f"routes without an access entry: {sorted(missing)}"
+    assert not stale, f"access entries for routes that no longer exist: {sorted(stale)}"
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("endpoint", sorted(EXPECTED))
+def test_access_table(app, client, login, role, endpoint):
+    method, template, statuses = EXPECTED[endpoint]
+    target = make_user("objetivo@ejemplo.hn")
+    ids = {
+        "user_id": target.id,
+        "office_id": db.session.scalar(db.select(Office.id).filter_by(code="tapachula")),
+        "position_id": db.session.scalar(db.select(Position.id).filter_by(code="consul")),
+    }
+    if role != "anonymous":
+        login(make_user(f"{role}@ejemplo.hn", roles=(role,)))
+    with client.open(template.format(**ids), method=method) as response:
+        status = response.status_code
+    expected = statuses.get(role, statuses.get("*"))
+    assert status == expected, (role, endpoint, status)

@@ -1,0 +1,155 @@
+"""Fixtures: an app per test on SQLite in memory, or on PostgreSQL when TEST_DATABASE_URL is set.
+
+On PostgreSQL the suite works in a schema of its own, created at the start and dropped at the
+end, so the database is left as it was found.
+"""
+
+import os
+import uuid
+
+import pytest
+from flask.testing import FlaskClient
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from app import create_app
+from app.config import TestingConfig
+from app.extensions import db as _db
+from app.seed import load_reference_data
+from tests.factories import make_user
+
+
+def make_config(**overrides) -> dict:
+    """TestingConfig as a mapping, with ``overrides`` on top."""
+    values = {k: getattr(TestingConfig, k) for k in dir(TestingConfig) if k.isupper()}
+    values.update(overrides)
+    return values
+
+
+class FreshContextClient(FlaskClient):
+    """A test client whose every request runs in its own app context, as in production.
+
+    Without it, requests would reuse the test's app context and share ``g`` (and with it
+    Flask-Login's and Flask-Babel's per-request caches) across requests.
+    """
+
+    def open(self, *args, **kwargs):
+        """Send the request inside a fresh app context."""
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
+@pytest.fixture(scope="session")
+def database_url():
+    """The database the suite runs on: a private PostgreSQL schema, or SQLite in memory."""
+    base = os.environ.get("TEST_DATABASE_URL")
+    if not base:
+        yield "sqlite://"
+        return
+    schema = f"aula_test_{uuid.uuid4().hex[:10]}"
+    engine = create_engine(base)
+    with engine.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    url = make_url(base).update_query_dict({"options": f"-csearch_path={schema}"})
+    try:
+        yield url.render_as_string(hide_password=False)
+    finally:
+        with engine.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        engine.dispose()
+
+
+@pytest.fixture
+def make_app(database_url, tmp_path):
+    """Build app instances with extra config; each gets tables and reference data."""
+    created = []
+
+    def factory(**overrides):
+        app = create_app(
+            make_config(
+                DATABASE_URL=database_url,
+                MAIL_FILE_PATH=str(tmp_path / "outbox"),
+                **overrides,
+            )
+        )
+        app.test_client_class = FreshContextClient
+        created.append(app)
+        return app
+
+    yield factory
+    for app in created:
+        with app.app_context():
+            _db.session.remove()
+            if _db.engine.dialect.name != "sqlite":
+                with _db.engine.begin() as conn:
+                    for table in reversed(_db.metadata.sorted_tables):
+                        conn.execute(table.delete())
+            _db.engine.dispose()
+
+
+@pytest.fixture
+def app(make_app):
+    """The application, inside an app context, with tables and offices ready."""
+    app = make_app()
+    with app.app_context():
+        _db.create_all()
+        load_reference_data()
+        _db.session.commit()
+        yield app
+
+
+@pytest.fixture
+def client(app):
+    """A test client."""
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    """A CLI runner."""
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def learner(app):
+    """A learner in Tapachula."""
+    return make_user("participante@ejemplo.hn", roles={"learner"}, office="tapachula")
+
+
+@pytest.fixture
+def trainer(app):
+    """A trainer."""
+    return make_user("formadora@ejemplo.hn", roles={"trainer"}, office="dgphm")
+
+
+@pytest.fixture
+def hr_user(app):
+    """A human-resources user."""
+    return make_user("personal@ejemplo.hn", roles={"hr"}, office="dgphm")
+
+
+@pytest.fixture
+def admin(app):
+    """An administrator."""
+    return make_user("jefa@ejemplo.hn", roles={"admin"}, office="dgphm")
+
+
+@pytest.fixture
+def login(client):
+    """Log a user in by setting the Flask-Login session (the real form is tested separately)."""
+
+    def do_login(user):
+        with client.session_transaction() as session:
+            session["_user_id"] = user.get_id()
+            session["_fresh"] = True
+        return user
+
+    return do_login
+
+
+@pytest.fixture
+def outbox(app):
+    """Read the e-mails the file backend wrote: a list of email.message.Message."""
+    from tests.factories import read_outbox
+
+    return lambda: read_outbox(app.config["MAIL_FILE_PATH"])
