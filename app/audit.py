@@ -10,6 +10,32 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db import utcnow
 from app.extensions import db
+from app.i18n import _l
+
+ACTION_LABELS = {
+    "auth.login": _l("Logged in"),
+    "auth.login_failed": _l("Failed login"),
+    "auth.login_refused": _l("Login refused (locked or deactivated)"),
+    "auth.account_locked": _l("Account locked after failed logins"),
+    "auth.logout": _l("Logged out"),
+    "auth.password_changed": _l("Password changed"),
+    "auth.reset_requested": _l("Password reset requested"),
+    "user.created": _l("User created"),
+    "user.updated": _l("User changed"),
+    "user.unlocked": _l("Account unlocked"),
+    "user.password_link_sent": _l("Password link sent"),
+    "office.created": _l("Office added"),
+    "office.updated": _l("Office changed"),
+    "office.closed": _l("Office closed"),
+    "office.reopened": _l("Office reopened"),
+    "position.created": _l("Position added"),
+    "position.updated": _l("Position changed"),
+}
+
+
+def action_label(action: str) -> str:
+    """The readable name of an audit action (the code itself when it has none)."""
+    return str(ACTION_LABELS.get(action, action))
 
 
 class AuditEvent(db.Model):

@@ -36,7 +36,8 @@ class Config:
     # Flask-Limiter: memory:// per process; AULA_RATELIMIT_STORAGE_URI=redis://… shares it.
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
-    RATELIMIT_KEY_PREFIX = "aula"
+    # Empty by default: Flask-Limiter keeps the first non-empty prefix it is given.
+    RATELIMIT_KEY_PREFIX = ""
     LOGIN_RATE_LIMIT = "10 per minute;60 per hour"
     RESET_RATE_LIMIT = "5 per minute;20 per hour"
     # Account lock after repeated wrong passwords (per account, independent of the IP).

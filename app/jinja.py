@@ -3,6 +3,7 @@
 from flask import Flask
 from flask_babel import format_date, format_datetime, format_decimal, format_timedelta
 
+from app.audit import action_label
 from app.i18n import LANGUAGE_NAMES, get_locale
 from app.security import ROLE_LABELS, Role
 
@@ -15,6 +16,7 @@ def register_jinja(app: Flask) -> None:
         number=lambda value: format_decimal(value),
         timedelta=format_timedelta,
         role_label=lambda role: ROLE_LABELS[Role(role)],
+        action_label=action_label,
     )
     app.jinja_env.globals.update(
         LANGUAGE_NAMES=LANGUAGE_NAMES,

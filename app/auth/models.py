@@ -89,6 +89,7 @@ class User(UserMixin, TimestampMixin, db.Model):
     position_id: Mapped[int | None] = mapped_column(ForeignKey("positions.id"), index=True)
     hire_date: Mapped[date | None]
     last_login_at: Mapped[datetime | None]
+    previous_login_at: Mapped[datetime | None]
     failed_login_count: Mapped[int] = mapped_column(default=0)
     locked_until: Mapped[datetime | None]
     password_changed_at: Mapped[datetime | None]

@@ -196,6 +196,7 @@ def authenticate(email: str, password: str) -> User:
         raise AccountInactive()
     user.failed_login_count = 0
     user.locked_until = None
+    user.previous_login_at = user.last_login_at
     user.last_login_at = now
     record_event("auth.login", actor=user, target=user)
     return user

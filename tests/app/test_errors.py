@@ -111,3 +111,27 @@ def test_healthz_reports_a_database_that_does_not_answer(client, monkeypatch):
     response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json["database"] is False
+
+
+def test_403_page_in_spanish(client, login, learner):
+    login(learner)
+    response = client.get("/admin/usuarios")
+    assert response.status_code == 403
+    assert "Acceso denegado" in response.get_data(as_text=True)
+
+
+def test_wtforms_own_messages_are_spanish_too(client, login, admin):
+    login(admin)
+    page = client.post(
+        "/admin/usuarios/nuevo",
+        data={
+            "email": "a@ejemplo.hn",
+            "display_name": "A",
+            "language": "es",
+            "office_id": 0,
+            "position_id": 0,
+            "hire_date": "31/31/2025",
+            "roles": ["learner"],
+        },
+    ).get_data(as_text=True)
+    assert "No es una fecha válida." in page

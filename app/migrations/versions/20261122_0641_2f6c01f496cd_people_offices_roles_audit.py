@@ -62,6 +62,7 @@ def upgrade():
     sa.Column('position_id', sa.Integer(), nullable=True),
     sa.Column('hire_date', sa.Date(), nullable=True),
     sa.Column('last_login_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('previous_login_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('failed_login_count', sa.Integer(), nullable=False),
     sa.Column('locked_until', sa.DateTime(timezone=True), nullable=True),
     sa.Column('password_changed_at', sa.DateTime(timezone=True), nullable=True),
