@@ -30,6 +30,10 @@ ACTION_LABELS = {
     "office.reopened": _l("Office reopened"),
     "position.created": _l("Position added"),
     "position.updated": _l("Position changed"),
+    "auth.password_check_failed": _l("Wrong current password when changing it"),
+    "security.csrf_rejected": _l("Form refused: missing or expired security token"),
+    "security.rate_limited": _l("Too many requests refused"),
+    "mail.failed": _l("E-mail could not be sent"),
 }
 
 

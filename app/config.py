@@ -60,6 +60,10 @@ class Config:
     HSTS_ENABLED = False
     PROXY_FIX_X_FOR = 0
 
+    # Public address used in e-mailed links, e.g. https://aula.sreci.gob.hn (required in
+    # production so links never follow a forged Host header).
+    BASE_URL: str | None = None
+
     ITEMS_PER_PAGE = 25
 
 

@@ -2,7 +2,8 @@
 
 import logging
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, Response, jsonify, render_template, request
+from flask.globals import request_ctx
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -58,9 +59,25 @@ def render_error(code: int, detail: str | None = None):
     """Render the error page (or JSON body) for ``code`` in the user's language."""
     title, text = ERROR_TEXTS.get(code, ERROR_TEXTS[500])
     message = detail or str(text)
+    if request_ctx.url_adapter is None:
+        # The request never matched this site (e.g. an untrusted Host): no links can be built.
+        return Response(f"{code} {title}\n{message}\n", code, mimetype="text/plain")
     if wants_json():
         return jsonify(error={"code": code, "title": str(title), "message": message}), code
     return render_template("errors/error.html", code=code, title=title, message=message), code
+
+
+def _audit(action: str, **details) -> None:
+    """Record a refused request in the audit log without letting a failure hide the answer."""
+    from app.audit import record_event
+
+    try:
+        db.session.rollback()
+        record_event(action, path=request.path[:200], method=request.method, **details)
+        db.session.commit()
+    except Exception:  # noqa: BLE001 - the error page matters more than the log line
+        log.exception("could not record %s", action)
+        db.session.rollback()
 
 
 def register_error_handlers(app: Flask) -> None:
@@ -68,6 +85,7 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_error(error):
+        _audit("security.csrf_rejected", reason=str(error.description)[:120])
         return render_error(
             400,
             _(
@@ -81,6 +99,8 @@ def register_error_handlers(app: Flask) -> None:
         code = error.code or 500
         if code not in ERROR_TEXTS:
             return error
+        if code == 429:
+            _audit("security.rate_limited", limit=str(error.description)[:120])
         return render_error(code)
 
     @app.errorhandler(Exception)

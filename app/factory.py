@@ -2,6 +2,7 @@
 
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -9,6 +10,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from app import config as config_module
 from app.extensions import babel, csrf, db, limiter, login_manager, mail, migrate, talisman
 from app.i18n import _l, select_locale, select_timezone
+from app.urls import IdConverter
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -35,6 +37,7 @@ def create_app(config: dict[str, Any] | type | None = None) -> Flask:
         instance_path=str(ROOT / "instance"),
         instance_relative_config=True,
     )
+    app.url_map.converters["id"] = IdConverter
     configure(app, config)
     register_extensions(app)
     register_blueprints(app)
@@ -44,6 +47,7 @@ def create_app(config: dict[str, Any] | type | None = None) -> Flask:
 
     register_error_handlers(app)
     register_jinja(app)
+    app.before_request(refuse_nul_bytes)
     register_cli(app)
     return app
 
@@ -62,6 +66,13 @@ def configure(app: Flask, overrides: dict[str, Any] | type | None) -> None:
         for key, value in vars(config_module.ProductionConfig).items():
             if key.isupper() and app.config.get(key) == getattr(config_module.Config, key, None):
                 app.config[key] = value
+        if not app.config.get("BASE_URL"):
+            raise RuntimeError(
+                "BASE_URL must be set in production (AULA_BASE_URL=https://…): e-mailed links "
+                "are built from it."
+            )
+        if not app.config.get("TRUSTED_HOSTS"):
+            app.config["TRUSTED_HOSTS"] = [urlsplit(app.config["BASE_URL"]).hostname]
         secret = app.config.get("SECRET_KEY")
         if not secret or secret == config_module.DEV_SECRET_KEY or len(str(secret)) < 32:
             raise RuntimeError(
@@ -80,9 +91,18 @@ def configure(app: Flask, overrides: dict[str, Any] | type | None) -> None:
         Path(app.instance_path) / "outbox"
     )
     if app.config["PROXY_FIX_X_FOR"]:
-        app.wsgi_app = ProxyFix(
-            app.wsgi_app, x_for=int(app.config["PROXY_FIX_X_FOR"]), x_proto=1, x_host=1
-        )
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=int(app.config["PROXY_FIX_X_FOR"]), x_proto=1)
+
+
+def refuse_nul_bytes() -> None:
+    """Answer 400 to NUL characters in the query or form: no text here may contain one."""
+    from flask import abort, request
+
+    values = list(request.args.values())
+    if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        values += list(request.form.values())
+    if any("\x00" in value for value in values):
+        abort(400)
 
 
 def register_extensions(app: Flask) -> None:

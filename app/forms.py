@@ -1,10 +1,23 @@
 """Small forms shared by every package: button-only confirmations and the language switch."""
 
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, SelectField, SubmitField
-from wtforms.validators import InputRequired
+from wtforms import HiddenField, SelectField, StringField, SubmitField
+from wtforms.validators import DataRequired, InputRequired, Length
 
 from app.i18n import LANGUAGE_NAMES, _l
+
+
+def strip_text(value):
+    """WTForms filter: trim surrounding white space from text input."""
+    return value.strip() if isinstance(value, str) else value
+
+
+def text_field(label, max_length: int, *, required=True, message=None, **kwargs) -> StringField:
+    """A trimmed text field; when required, white space alone does not count as an answer."""
+    validators = [Length(max=max_length, message=_l("At most %(max)d characters."))]
+    if required:
+        validators.insert(0, DataRequired(message=message or _l("This field is required.")))
+    return StringField(label, filters=[strip_text], validators=validators, **kwargs)
 
 
 class ConfirmForm(FlaskForm):

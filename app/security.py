@@ -35,7 +35,7 @@ def role_required(*roles: Role) -> Callable:
         @wraps(view)
         @login_required
         def wrapped(*args, **kwargs):
-            if not current_user.has_any_role(*roles):
+            if not current_user.is_authenticated or not current_user.has_any_role(*roles):
                 abort(403)
             return view(*args, **kwargs)
 

@@ -98,6 +98,7 @@ def load_demo_accounts() -> list[tuple[DemoAccount, bool]]:
             roles=set(account.roles),
             office=offices.get(account.office),
             position=positions.get(account.position),
+            source="seed",
         )
         result.append((account, True))
     return result

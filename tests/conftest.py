@@ -50,7 +50,10 @@ def database_url():
     engine = create_engine(base)
     with engine.begin() as conn:
         conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    url = make_url(base).update_query_dict({"options": f"-csearch_path={schema}"})
+    # A lock wait longer than 10 s means a test left a transaction open: fail, don't hang.
+    url = make_url(base).update_query_dict(
+        {"options": f"-csearch_path={schema} -clock_timeout=10s"}
+    )
     try:
         yield url.render_as_string(hide_password=False)
     finally:

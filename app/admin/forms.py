@@ -1,5 +1,7 @@
 """Forms for administering users, offices and positions."""
 
+import re
+
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -7,13 +9,13 @@ from wtforms import (
     PasswordField,
     SelectField,
     SelectMultipleField,
-    StringField,
     SubmitField,
 )
-from wtforms.validators import InputRequired, Length, Optional, Regexp, ValidationError
+from wtforms.validators import Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.auth.forms import PasswordPolicy, email_field
+from app.forms import text_field
 from app.i18n import LANGUAGE_NAMES, _l
 from app.security import ROLE_LABELS, Role
 
@@ -38,21 +40,11 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-def _name_field(label):
-    return StringField(
-        label,
-        validators=[
-            InputRequired(message=_l("This field is required.")),
-            Length(max=120, message=_l("At most %(max)d characters.")),
-        ],
-    )
-
-
 class UserForm(FlaskForm):
     """Create or edit a user. Office and position choices are set by the view."""
 
     email = email_field()
-    display_name = _name_field(_l("Name"))
+    display_name = text_field(_l("Name"), 120)
     language = SelectField(_l("Language"), choices=list(LANGUAGE_NAMES.items()))
     office_id = SelectField(_l("Office"), coerce=int)
     position_id = SelectField(_l("Position"), coerce=int)
@@ -88,32 +80,28 @@ class UserEditForm(UserForm):
     is_active = BooleanField(_l("Active (can log in)"))
 
 
+def validate_code(form, field):
+    """Codes are lower-case slugs."""
+    if field.data and not re.match(CODE_PATTERN, field.data):
+        raise ValidationError(_l("Use lower-case letters, digits and hyphens only."))
+
+
 class OfficeForm(FlaskForm):
     """Add or rename an office."""
 
-    code = StringField(
+    code = text_field(
         _l("Code"),
+        40,
         description=_l(
             "Short identifier in lower case, e.g. tapachula. It cannot be changed later."
         ),
-        validators=[
-            InputRequired(message=_l("This field is required.")),
-            Length(max=40, message=_l("At most %(max)d characters.")),
-            Regexp(CODE_PATTERN, message=_l("Use lower-case letters, digits and hyphens only.")),
-        ],
     )
-    name = StringField(
-        _l("Name"),
-        validators=[
-            InputRequired(message=_l("This field is required.")),
-            Length(max=160, message=_l("At most %(max)d characters.")),
-        ],
-    )
+    name = text_field(_l("Name"), 160)
     kind = SelectField(
         _l("Kind"),
         choices=[("consulate", _l("Consulate")), ("directorate", _l("Directorate"))],
     )
-    city = _name_field(_l("City"))
+    city = text_field(_l("City"), 80)
     country = SelectField(
         _l("Country"),
         choices=[
@@ -126,11 +114,14 @@ class OfficeForm(FlaskForm):
     timezone = SelectField(_l("Time zone"), choices=TIMEZONES)
     submit = SubmitField(_l("Save"))
 
+    validate_code = validate_code
+
 
 class PositionForm(FlaskForm):
     """Add or rename a position."""
 
     code = OfficeForm.code
-    name_es = _name_field(_l("Name in Spanish"))
-    name_en = _name_field(_l("Name in English"))
+    validate_code = validate_code
+    name_es = text_field(_l("Name in Spanish"), 120)
+    name_en = text_field(_l("Name in English"), 120)
     submit = SubmitField(_l("Save"))

@@ -5,13 +5,21 @@ from flask_login import current_user
 
 from app.admin import queries, services
 from app.admin.forms import OfficeForm, PositionForm, UserCreateForm, UserEditForm
+from app.audit import record_event
 from app.auth import services as auth_services
 from app.auth.models import Office, Position, User
 from app.errors import DomainError
 from app.extensions import db
 from app.forms import ConfirmForm
-from app.i18n import _, get_locale
+from app.i18n import _, _l, get_locale
 from app.security import Role, role_required
+from app.urls import external_url, int_arg, page_arg
+
+STATUSES = ("active", "inactive")
+_MAIL_FAILED = _l(
+    "The e-mail could not be sent. Check the mail settings, then use "
+    '"E-mail a password link" on the user\'s page.'
+)
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -22,13 +30,13 @@ def require_admin():
     """Every page here is for administrators."""
 
 
-def _page() -> int:
-    return request.args.get("page", 1, type=int) or 1
-
-
-def _set_choices(form) -> None:
+def _set_choices(form, user: User | None = None) -> None:
     none = [(0, "—")]
-    form.office_id.choices = none + [(o.id, o.name) for o in queries.open_offices()]
+    offices = [(o.id, o.name) for o in queries.open_offices()]
+    if user is not None and user.office is not None and not user.office.is_open:
+        # Keep a closed office selectable for its staff, so saving does not drop it.
+        offices.append((user.office.id, _("%(name)s (closed)", name=user.office.name)))
+    form.office_id.choices = none + offices
     locale = str(get_locale())
     form.position_id.choices = none + [(p.id, p.name_for(locale)) for p in queries.all_positions()]
 
@@ -46,19 +54,26 @@ def _user_fields(form) -> dict:
 
 
 def _reset_link(token: str) -> str:
-    return url_for("auth.reset_password", token=token, _external=True)
+    return external_url("auth.reset_password", token=token)
 
 
 @bp.get("/usuarios")
 def users():
     """List users with search and filters."""
-    args = request.args
-    query = queries.users_query(
-        args.get("q"), args.get("office", type=int), args.get("role"), args.get("status")
-    )
-    page = db.paginate(query, page=_page(), per_page=25, error_out=False)
+    filters = {
+        "q": (request.args.get("q") or "")[:120],
+        "office": int_arg("office"),
+        "role": request.args.get("role") if request.args.get("role") in set(Role) else None,
+        "status": request.args.get("status") if request.args.get("status") in STATUSES else None,
+    }
+    query = queries.users_query(filters["q"], filters["office"], filters["role"], filters["status"])
+    page = db.paginate(query, page=page_arg(), per_page=25, error_out=False)
     return render_template(
-        "admin/users.html", page=page, offices=queries.open_offices(), roles=list(Role)
+        "admin/users.html",
+        page=page,
+        offices=queries.open_offices(),
+        roles=list(Role),
+        filters={k: v for k, v in filters.items() if v},
     )
 
 
@@ -79,20 +94,23 @@ def create_user():
         except DomainError as exc:
             form.email.errors.append(str(exc.message))
         else:
-            if not form.password.data:
-                auth_services.send_password_link(user, _reset_link, template="account_created")
+            sent = form.password.data or auth_services.send_password_link(
+                user, _reset_link, template="account_created"
+            )
             db.session.commit()
             flash(_("The account for %(email)s has been created.", email=user.email), "success")
+            if not sent:
+                flash(_MAIL_FAILED, "warning")
             return redirect(url_for("admin.edit_user", user_id=user.id))
     return render_template("admin/user_form.html", form=form, user=None)
 
 
-@bp.route("/usuarios/<int:user_id>", methods=["GET", "POST"])
+@bp.route("/usuarios/<id:user_id>", methods=["GET", "POST"])
 def edit_user(user_id: int):
     """Edit a user's profile, roles, office, position and active flag."""
     user = db.get_or_404(User, user_id)
     form = UserEditForm(obj=user)
-    _set_choices(form)
+    _set_choices(form, user)
     if request.method == "GET":
         form.office_id.data = user.office_id or 0
         form.position_id.data = user.position_id or 0
@@ -116,7 +134,7 @@ def edit_user(user_id: int):
     return render_template("admin/user_form.html", form=form, user=user, confirm=ConfirmForm())
 
 
-@bp.post("/usuarios/<int:user_id>/desbloquear")
+@bp.post("/usuarios/<id:user_id>/desbloquear")
 def unlock_user(user_id: int):
     """Lift a temporary lock."""
     user = db.get_or_404(User, user_id)
@@ -127,19 +145,21 @@ def unlock_user(user_id: int):
     return redirect(url_for("admin.edit_user", user_id=user.id))
 
 
-@bp.post("/usuarios/<int:user_id>/enlace-contrasena")
+@bp.post("/usuarios/<id:user_id>/enlace-contrasena")
 def send_password_link(user_id: int):
     """E-mail the user a link to choose a new password."""
     user = db.get_or_404(User, user_id)
     if not user.is_active:
         flash(_("Reactivate the account before sending a password link."), "warning")
     elif ConfirmForm().validate_on_submit():
-        auth_services.send_password_link(user, _reset_link, template="reset_password")
-        from app.audit import record_event
-
-        record_event("user.password_link_sent", target=user)
+        sent = auth_services.send_password_link(user, _reset_link, template="reset_password")
+        if sent:
+            record_event("user.password_link_sent", target=user)
         db.session.commit()
-        flash(_("A password link has been sent to %(email)s.", email=user.email), "success")
+        if sent:
+            flash(_("A password link has been sent to %(email)s.", email=user.email), "success")
+        else:
+            flash(_MAIL_FAILED, "warning")
     return redirect(url_for("admin.edit_user", user_id=user.id))
 
 
@@ -171,7 +191,7 @@ def _office_fields(form) -> dict:
     }
 
 
-@bp.route("/oficinas/<int:office_id>", methods=["GET", "POST"])
+@bp.route("/oficinas/<id:office_id>", methods=["GET", "POST"])
 def edit_office(office_id: int):
     """Rename or re-describe an office."""
     office = db.get_or_404(Office, office_id)
@@ -185,7 +205,7 @@ def edit_office(office_id: int):
     return render_template("admin/office_form.html", form=form, office=office)
 
 
-@bp.post("/oficinas/<int:office_id>/<any(cerrar, reabrir):action>")
+@bp.post("/oficinas/<id:office_id>/<any(cerrar, reabrir):action>")
 def set_office_open(office_id: int, action: str):
     """Close or reopen an office."""
     office = db.get_or_404(Office, office_id)
@@ -222,7 +242,7 @@ def positions():
     return render_template("admin/positions.html", form=form, positions=queries.all_positions())
 
 
-@bp.route("/puestos/<int:position_id>", methods=["GET", "POST"])
+@bp.route("/puestos/<id:position_id>", methods=["GET", "POST"])
 def edit_position(position_id: int):
     """Rename a position."""
     position = db.get_or_404(Position, position_id)
@@ -241,6 +261,12 @@ def edit_position(position_id: int):
 @bp.get("/auditoria")
 def audit():
     """The audit log, newest first."""
-    query = queries.audit_query(request.args.get("action"), request.args.get("actor"))
-    page = db.paginate(query, page=_page(), per_page=50, error_out=False)
-    return render_template("admin/audit.html", page=page)
+    filters = {
+        "action": (request.args.get("action") or "")[:60],
+        "actor": (request.args.get("actor") or "")[:254],
+    }
+    query = queries.audit_query(filters["action"], filters["actor"])
+    page = db.paginate(query, page=page_arg(), per_page=50, error_out=False)
+    return render_template(
+        "admin/audit.html", page=page, filters={k: v for k, v in filters.items() if v}
+    )

@@ -1,5 +1,7 @@
 """`flask users …`: create accounts from the command line."""
 
+import getpass
+
 import click
 from flask.cli import AppGroup
 
@@ -52,6 +54,7 @@ def create_user_command(email, display_name, roles, office_code, position_code, 
             language=language,
             office=office,
             position=position,
+            source=f"cli:{getpass.getuser()}",
         )
     except DomainError as exc:
         raise click.ClickException(str(exc.message)) from exc

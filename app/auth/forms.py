@@ -1,10 +1,11 @@
 """Login, password and profile forms."""
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, SubmitField
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, SubmitField
 from wtforms.validators import Email, EqualTo, InputRequired, Length, ValidationError
 
 from app.auth.passwords import MAX_LENGTH, password_problems
+from app.forms import strip_text, text_field
 from app.i18n import LANGUAGE_NAMES, _l
 
 
@@ -25,7 +26,7 @@ def email_field(label=None):
     """The e-mail field used by every form (required, valid, at most 254 characters)."""
     return EmailField(
         label or _l("E-mail address"),
-        filters=[lambda value: value.strip() if isinstance(value, str) else value],
+        filters=[strip_text],
         validators=[
             InputRequired(message=_l("Enter your e-mail address.")),
             Length(max=254, message=_l("An e-mail address has at most 254 characters.")),
@@ -100,12 +101,6 @@ class ChangePasswordForm(FlaskForm):
 class ProfileForm(FlaskForm):
     """What a user may change about themself."""
 
-    display_name = StringField(
-        _l("Name"),
-        validators=[
-            InputRequired(message=_l("Enter your name.")),
-            Length(max=120, message=_l("A name has at most 120 characters.")),
-        ],
-    )
+    display_name = text_field(_l("Name"), 120, message=_l("Enter your name."))
     language = SelectField(_l("Language"), choices=list(LANGUAGE_NAMES.items()))
     submit = SubmitField(_l("Save"))

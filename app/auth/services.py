@@ -1,17 +1,23 @@
 """Account rules: creating and updating users, logging in, locking, and password resets."""
 
+import hashlib
+import hmac
+import time
 from datetime import date, timedelta
 
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import select
+from limits import RateLimitItemPerMinute
+from limits.strategies import FixedWindowRateLimiter
+from sqlalchemy import select, update
+from sqlalchemy.orm.attributes import set_committed_value
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.audit import record_event
 from app.auth.models import Office, Position, User
 from app.db import utcnow
 from app.errors import DomainError
-from app.extensions import db
+from app.extensions import db, limiter
 from app.i18n import _l, lazy_ngettext
 from app.mail import send_templated_email
 from app.security import Role
@@ -95,6 +101,7 @@ def create_user(
     office: Office | None = None,
     position: Position | None = None,
     hire_date: date | None = None,
+    source: str = "web",
 ) -> User:
     """Add a user; with no password the account gets an unusable one until it is reset.
 
@@ -117,7 +124,9 @@ def create_user(
     user.set_roles(roles or {Role.LEARNER})
     db.session.add(user)
     db.session.flush()
-    record_event("user.created", target=user, roles=sorted(r.value for r in user.roles))
+    record_event(
+        "user.created", target=user, roles=sorted(r.value for r in user.roles), source=source
+    )
     return user
 
 
@@ -163,6 +172,8 @@ def _plain(value):
 def authenticate(email: str, password: str) -> User:
     """Check credentials, counting failures and locking the account after too many.
 
+    Unknown addresses are counted too (in the rate-limit store) and answer exactly like real
+    ones, lock included, so the responses never tell which addresses have an account.
     :raises LoginFailed, AccountLocked, AccountInactive:
     """
     user = find_user_by_email(email)
@@ -170,26 +181,14 @@ def authenticate(email: str, password: str) -> User:
         # Spend the same time as a real check so response times do not reveal accounts.
         check_password_hash(_DUMMY_HASH, password)
         record_event("auth.login_failed", email=normalise_email(email)[:254], reason="unknown")
+        _count_unknown_failure(normalise_email(email))
         raise LoginFailed()
     now = utcnow()
     if user.locked_until is not None and user.locked_until > now:
         record_event("auth.login_refused", actor=user, target=user, reason="locked")
         raise AccountLocked(_minutes_left(user.locked_until - now))
     if not check_password_hash(user.password_hash, password):
-        user.failed_login_count += 1
-        record_event(
-            "auth.login_failed",
-            actor=user,
-            target=user,
-            reason="password",
-            failures=user.failed_login_count,
-        )
-        if user.failed_login_count >= current_app.config["LOGIN_MAX_FAILURES"]:
-            minutes = current_app.config["LOGIN_LOCK_MINUTES"]
-            user.locked_until = now + timedelta(minutes=minutes)
-            user.failed_login_count = 0
-            record_event("auth.account_locked", actor=user, target=user, minutes=minutes)
-            raise AccountLocked(minutes)
+        register_password_failure(user, reason="password")
         raise LoginFailed()
     if not user.is_active:
         record_event("auth.login_refused", actor=user, target=user, reason="inactive")
@@ -203,6 +202,51 @@ def authenticate(email: str, password: str) -> User:
 
 
 _DUMMY_HASH = generate_password_hash("aula-consular-timing-equaliser")
+
+
+def register_password_failure(user: User, *, reason: str) -> None:
+    """Count a wrong password atomically; lock the account when the limit is reached.
+
+    :raises AccountLocked: when this failure locks the account.
+    """
+    count = db.session.execute(
+        update(User)
+        .where(User.id == user.id)
+        .values(failed_login_count=User.failed_login_count + 1)
+        .returning(User.failed_login_count),
+        execution_options={"synchronize_session": False},
+    ).scalar_one()
+    set_committed_value(user, "failed_login_count", count)
+    record_event(
+        "auth.login_failed" if reason == "password" else "auth.password_check_failed",
+        actor=user,
+        target=user,
+        reason=reason,
+        failures=count,
+    )
+    if count >= current_app.config["LOGIN_MAX_FAILURES"]:
+        minutes = current_app.config["LOGIN_LOCK_MINUTES"]
+        user.locked_until = utcnow() + timedelta(minutes=minutes)
+        user.failed_login_count = 0
+        record_event("auth.account_locked", actor=user, target=user, minutes=minutes)
+        raise AccountLocked(minutes)
+
+
+def _unknown_limit() -> tuple[FixedWindowRateLimiter, RateLimitItemPerMinute]:
+    config = current_app.config
+    item = RateLimitItemPerMinute(config["LOGIN_MAX_FAILURES"] - 1, config["LOGIN_LOCK_MINUTES"])
+    return FixedWindowRateLimiter(limiter.storage), item
+
+
+def _count_unknown_failure(email: str) -> None:
+    """Mirror the account lock for an address with no account.
+
+    :raises AccountLocked: once the same number of failures would have locked a real account.
+    """
+    strategy, item = _unknown_limit()
+    if not strategy.hit(item, "login-unknown", email):
+        reset_at = strategy.get_window_stats(item, "login-unknown", email).reset_time
+        raise AccountLocked(_minutes_left(timedelta(seconds=reset_at - time.time())))
 
 
 def _minutes_left(delta: timedelta) -> int:
@@ -236,8 +280,11 @@ def _serializer() -> URLSafeTimedSerializer:
 
 
 def _fingerprint(user: User) -> str:
-    # Changes whenever the password does, so a used or outdated link stops working.
-    return user.password_hash[-16:]
+    # Changes whenever the password or the e-mail address does, so a used or outdated link
+    # stops working; an HMAC, so the link reveals nothing about the stored hash.
+    key = current_app.config["SECRET_KEY"].encode()
+    message = f"{user.password_hash}|{user.email}".encode()
+    return hmac.new(key, message, hashlib.sha256).hexdigest()[:32]
 
 
 def make_reset_token(user: User) -> str:
@@ -268,22 +315,31 @@ def request_password_reset(email: str, reset_url_for) -> None:
     if user is None or not user.is_active:
         record_event("auth.reset_requested", email=normalise_email(email)[:254], known=False)
         return
-    send_password_link(user, reset_url_for, template="reset_password")
-    record_event("auth.reset_requested", actor=user, target=user, known=True)
+    sent = send_password_link(user, reset_url_for, template="reset_password")
+    record_event("auth.reset_requested", actor=user, target=user, known=True, sent=sent)
 
 
-def send_password_link(user: User, reset_url_for, *, template: str) -> None:
-    """Send a reset or account-setup e-mail with a fresh token."""
+def send_password_link(user: User, reset_url_for, *, template: str) -> bool:
+    """Send a reset or account-setup e-mail with a fresh token; False if sending failed.
+
+    A mail failure is logged and audited, never raised: the page must not reveal it.
+    """
     subjects = {
         "reset_password": _l("Reset your Aula Consular password"),
         "account_created": _l("Your Aula Consular account"),
     }
-    send_templated_email(
-        user.email,
-        user.language,
-        template,
-        subjects[template],
-        user=user,
-        link=reset_url_for(make_reset_token(user)),
-        hours=current_app.config["PASSWORD_RESET_MAX_AGE"] // 3600,
-    )
+    try:
+        send_templated_email(
+            user.email,
+            user.language,
+            template,
+            subjects[template],
+            user=user,
+            link=reset_url_for(make_reset_token(user)),
+            hours=current_app.config["PASSWORD_RESET_MAX_AGE"] // 3600,
+        )
+    except Exception:  # noqa: BLE001 - SMTP, DNS, disk: any failure is handled the same way
+        current_app.logger.exception("could not send %s e-mail to user %s", template, user.id)
+        record_event("mail.failed", target=user, template=template)
+        return False
+    return True

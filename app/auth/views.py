@@ -12,6 +12,7 @@ from flask import (
 )
 from flask_login import current_user, login_required, login_user, logout_user
 
+from app.audit import record_event
 from app.auth import services
 from app.auth.forms import (
     ChangePasswordForm,
@@ -25,6 +26,7 @@ from app.extensions import db, limiter
 from app.forms import ConfirmForm
 from app.i18n import SESSION_LANGUAGE_KEY, _
 from app.security import is_safe_redirect
+from app.urls import external_url
 
 bp = Blueprint("auth", __name__, url_prefix="/cuenta")
 
@@ -70,8 +72,6 @@ def logout():
     form = ConfirmForm()
     if not form.validate_on_submit():
         return redirect(url_for("main.home"))
-    from app.audit import record_event
-
     record_event("auth.logout", target=current_user)
     db.session.commit()
     logout_user()
@@ -87,7 +87,7 @@ def forgot_password():
     if form.validate_on_submit():
         services.request_password_reset(
             form.email.data,
-            lambda token: url_for("auth.reset_password", token=token, _external=True),
+            lambda token: external_url("auth.reset_password", token=token),
         )
         db.session.commit()
         flash(
@@ -147,18 +147,29 @@ def profile():
 
 @bp.route("/contrasena", methods=["GET", "POST"])
 @login_required
+@limiter.limit(_login_limit, methods=["POST"])
 def change_password():
-    """Change the password, asking for the current one first."""
+    """Change the password, asking for the current one first (wrong guesses count to the lock)."""
     form = ChangePasswordForm()
     form.user_inputs = [current_user.email, current_user.display_name]
     if form.validate_on_submit():
-        if not services.verify_password(current_user, form.current_password.data):
+        user = current_user._get_current_object()
+        if not services.verify_password(user, form.current_password.data):
+            try:
+                services.register_password_failure(user, reason="change-password")
+            except DomainError as exc:
+                db.session.commit()
+                logout_user()
+                flash(str(exc.message), "danger")
+                return redirect(url_for("auth.login"))
+            db.session.commit()
             form.current_password.errors.append(_("The current password is not correct."))
         else:
-            user = current_user._get_current_object()
+            remembered = bool(request.cookies.get(current_app.config["REMEMBER_COOKIE_NAME"]))
             services.change_password(user, form.password.data, reason="change")
             db.session.commit()
-            login_user(user)  # the session id changed with the session version
+            # The session id changed with the session version; keep remember-me if it was on.
+            login_user(user, remember=remembered)
             flash(
                 _("Your password has been changed. Other devices have been signed out."), "success"
             )
