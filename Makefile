@@ -6,16 +6,39 @@ FLASK := $(BIN)/flask --app app
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test install install-dev translations db seed lint format translate-update serve clean
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: run test test-browser install install-dev system-deps browser-deps translations db seed \
+	lint format translate-update serve bench clean
 
 ## run: install, create/upgrade the database, load content and demo accounts, serve on :5000
-run: install translations db seed
+run: system-deps install translations db seed
 	@echo "Aula Consular: http://$(HOST):$(PORT)"
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 ## test: the whole suite (set TEST_DATABASE_URL to run it on PostgreSQL)
-test: install-dev translations
+test: system-deps install-dev translations
 	$(BIN)/python -m pytest
+
+## test-browser: learner journeys in Debian's Chromium (installed with apt when missing)
+test-browser: system-deps browser-deps install-dev translations
+	$(BIN)/python -m pytest -m browser tests/browser --screenshot only-on-failure \
+		--output test-artifacts
+
+## system-deps: WeasyPrint's libraries and fonts (Debian packages), installed once
+system-deps:
+	@if ! ldconfig -p | grep -q libpangoft2-1.0 || \
+	    [ ! -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]; then \
+		echo "Installing WeasyPrint's system libraries and fonts (apt-get)"; \
+		$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq \
+			libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core; \
+	fi
+
+browser-deps:
+	@if ! command -v chromium >/dev/null 2>&1; then \
+		echo "Installing Chromium for the browser tests (apt-get)"; \
+		$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium; \
+	fi
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -56,8 +79,12 @@ translate-update: install
 	$(FLASK) translate update
 
 ## serve: production-style gunicorn (set AULA_ENVIRONMENT, AULA_SECRET_KEY, AULA_DATABASE_URL)
-serve: install translations
+serve: system-deps install translations
 	$(BIN)/gunicorn --workers $${WORKERS:-3} --bind $(HOST):$(PORT) --access-logfile - 'app:create_app()'
+
+## bench: lesson and course page throughput under gunicorn (see bench/README.md)
+bench: system-deps install-dev translations
+	$(BIN)/python bench/pages.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

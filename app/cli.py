@@ -124,6 +124,16 @@ def content_check():
         )
 
 
+@content_cli.command("export")
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+def content_export(folder: Path):
+    """Write the content in the database back to FOLDER in the shipped file format."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for source in content_sources():
+        if source.export is not None:
+            click.echo(f"{source.name}: {source.export(folder / source.name)}")
+
+
 @content_cli.command("sync")
 def content_sync():
     """Load every content source into the database (new versions when content changed)."""

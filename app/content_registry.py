@@ -2,15 +2,23 @@
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 
 @dataclass(frozen=True)
 class ContentSource:
-    """A package's content: ``check()`` returns error strings, ``sync()`` a summary line."""
+    """A package's content files.
+
+    ``check()`` returns error strings; ``sync()`` loads the files into the database and returns
+    a summary line; ``export(folder)`` writes the database back as files; ``slugs()`` lists
+    what other content may reference (kind → slugs), read from the files.
+    """
 
     name: str
     check: Callable[[], list[str]]
     sync: Callable[[], str]
+    export: Callable[[Path], str] | None = None
+    slugs: Callable[[], dict[str, frozenset[str]]] | None = None
     order: int = 100
 
 
@@ -25,3 +33,26 @@ def register_content_source(source: ContentSource) -> None:
 def content_sources() -> list[ContentSource]:
     """Registered sources, in load order (banks before the courses that cite them)."""
     return sorted(_SOURCES.values(), key=lambda s: (s.order, s.name))
+
+
+def known_slugs(kind: str) -> frozenset[str]:
+    """Slugs of ``kind`` ("assessment", "simulation") that the content sources provide."""
+    found: set[str] = set()
+    for source in _SOURCES.values():
+        if source.slugs is not None:
+            found |= source.slugs().get(kind, frozenset())
+    return frozenset(found)
+
+
+_ITEM_LINKS: dict[str, Callable[[str], str]] = {}
+
+
+def register_item_link(kind: str, link: Callable[[str], str]) -> None:
+    """Let a package say where a course item of ``kind`` (by slug) is taken."""
+    _ITEM_LINKS[kind] = link
+
+
+def item_link(kind: str, ref: str) -> str | None:
+    """The URL of an assessment or simulation item, if its package provides one."""
+    link = _ITEM_LINKS.get(kind)
+    return link(ref) if link else None

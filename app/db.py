@@ -66,6 +66,10 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=5000")
+        # WAL lets readers and one writer work at once (several gunicorn workers);
+        # NORMAL sync is durable across application crashes, the usual choice with WAL.
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
 
@@ -80,3 +84,4 @@ def import_all_models() -> None:
     """Import every models module so metadata (and Alembic autogenerate) sees all tables."""
     import app.audit  # noqa: F401
     import app.auth.models  # noqa: F401
+    import courses.models  # noqa: F401

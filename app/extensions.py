@@ -12,7 +12,8 @@ from flask_wtf.csrf import CSRFProtect
 
 from app.db import Base
 
-db = SQLAlchemy(model_class=Base)
+# Views commit once, then render: keeping loaded rows after the commit avoids reloading each.
+db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
 migrate = Migrate()
 login_manager = LoginManager()
 babel = Babel()

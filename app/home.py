@@ -39,3 +39,31 @@ def panels_for(user) -> list[tuple[HomePanel, dict]]:
         if ctx is not None:
             shown.append((panel, ctx))
     return shown
+
+
+@dataclass(frozen=True)
+class NavLink:
+    """A main-menu entry a package adds; ``also`` lists endpoints that count as the same page."""
+
+    endpoint: str
+    label: Any
+    roles: frozenset[Role] = field(default_factory=frozenset)
+    order: int = 100
+    also: tuple[str, ...] = ()
+
+
+_NAV: dict[str, NavLink] = {}
+
+
+def register_nav_link(link: NavLink) -> None:
+    """Add or replace a menu entry by endpoint."""
+    _NAV[link.endpoint] = link
+
+
+def nav_links_for(user) -> list[NavLink]:
+    """The menu entries ``user`` may see, in order."""
+    return [
+        link
+        for link in sorted(_NAV.values(), key=lambda item: (item.order, item.endpoint))
+        if not link.roles or user.has_any_role(*link.roles)
+    ]

@@ -4,6 +4,7 @@ from flask import Flask
 from flask_babel import format_date, format_datetime, format_decimal, format_timedelta
 
 from app.audit import action_label
+from app.content_registry import item_link
 from app.i18n import LANGUAGE_NAMES, get_locale
 from app.security import ROLE_LABELS, Role
 
@@ -15,6 +16,7 @@ def register_jinja(app: Flask) -> None:
         datetime=lambda value, fmt="medium": format_datetime(value, fmt) if value else "",
         number=lambda value: format_decimal(value),
         timedelta=format_timedelta,
+        duration=lambda seconds: format_timedelta(seconds, threshold=1.1, granularity="minute"),
         role_label=lambda role: ROLE_LABELS[Role(role)],
         action_label=action_label,
     )
@@ -22,4 +24,5 @@ def register_jinja(app: Flask) -> None:
         LANGUAGE_NAMES=LANGUAGE_NAMES,
         current_locale=lambda: str(get_locale() or app.config["BABEL_DEFAULT_LOCALE"]),
         Role=Role,
+        item_link=item_link,
     )

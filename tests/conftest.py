@@ -6,6 +6,7 @@ end, so the database is left as it was found.
 
 import os
 import uuid
+from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
@@ -18,10 +19,13 @@ from app.extensions import db as _db
 from app.seed import load_reference_data
 from tests.factories import make_user
 
+DATA = Path(__file__).with_name("data")
+
 
 def make_config(**overrides) -> dict:
-    """TestingConfig as a mapping, with ``overrides`` on top."""
+    """TestingConfig as a mapping (content from tests/data), with ``overrides`` on top."""
     values = {k: getattr(TestingConfig, k) for k in dir(TestingConfig) if k.isupper()}
+    values["COURSES_CONTENT_DIR"] = str(DATA / "courses")
     values.update(overrides)
     return values
 
@@ -84,9 +88,10 @@ def make_app(database_url, tmp_path):
         with app.app_context():
             _db.session.remove()
             if _db.engine.dialect.name != "sqlite":
+                # One TRUNCATE empties every table, cycles (courses ↔ versions) included.
+                names = ", ".join(f'"{t.name}"' for t in _db.metadata.sorted_tables)
                 with _db.engine.begin() as conn:
-                    for table in reversed(_db.metadata.sorted_tables):
-                        conn.execute(table.delete())
+                    conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
             _db.engine.dispose()
 
 

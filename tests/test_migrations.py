@@ -45,6 +45,8 @@ def test_upgrade_head_matches_models_and_downgrades_cleanly(migration_url):
             )
             diff = compare_metadata(context, db.metadata)
         assert diff == [], f"models and migrations differ: {diff}"
+        if db.engine.dialect.name == "postgresql":
+            _assert_audit_log_is_append_only_in_the_database()
         downgrade(revision="base")
         assert set(inspect(db.engine).get_table_names()) <= {"alembic_version"}
         db.engine.dispose()
@@ -58,3 +60,23 @@ def test_single_linear_history():
         config = app.extensions["migrate"].migrate.get_config()
         heads = ScriptDirectory.from_config(config).get_heads()
     assert len(heads) == 1
+
+
+def _assert_audit_log_is_append_only_in_the_database():
+    """On PostgreSQL a trigger refuses UPDATE, DELETE and TRUNCATE of audit events."""
+    from sqlalchemy.exc import DBAPIError
+
+    with db.engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO audit_events (occurred_at, action, details) "
+                "VALUES (now(), 'test.event', '{}')"
+            )
+        )
+    for statement in (
+        "UPDATE audit_events SET action = 'forged'",
+        "DELETE FROM audit_events",
+        "TRUNCATE audit_events",
+    ):
+        with pytest.raises(DBAPIError, match="append-only"), db.engine.begin() as conn:
+            conn.execute(text(statement))

@@ -1,7 +1,8 @@
 """The core's home-page panels: profile for everyone, overviews for admin, HR and trainers."""
 
 from app.admin import queries
-from app.home import HomePanel, register_home_panel
+from app.home import HomePanel, NavLink, register_home_panel, register_nav_link
+from app.i18n import _l
 from app.security import ROLE_LABELS, Role
 
 
@@ -23,7 +24,17 @@ def _staff(user) -> dict:
 
 
 def register_core_panels() -> None:
-    """Register the panels the core provides."""
+    """Register the panels and menu entries the core provides."""
+    admin = frozenset({Role.ADMIN})
+    for link in (
+        NavLink("main.home", _l("Home"), order=10),
+        NavLink("admin.users", _l("Users"), admin, 80, ("admin.create_user", "admin.edit_user")),
+        NavLink("admin.offices", _l("Offices"), admin, 81, ("admin.edit_office",)),
+        NavLink("admin.positions", _l("Positions"), admin, 82, ("admin.edit_position",)),
+        NavLink("admin.audit", _l("Audit log"), admin, 83),
+        NavLink("auth.profile", _l("My account"), order=90, also=("auth.change_password",)),
+    ):
+        register_nav_link(link)
     register_home_panel(HomePanel("profile", "main/panels/_profile.html", _profile, order=10))
     register_home_panel(
         HomePanel("admin", "main/panels/_admin.html", _admin, frozenset({Role.ADMIN}), order=80)

@@ -16,7 +16,7 @@ from sqlalchemy import text
 from app import __version__
 from app.extensions import db
 from app.forms import LanguageForm
-from app.home import panels_for
+from app.home import nav_links_for, panels_for
 from app.i18n import SESSION_LANGUAGE_KEY
 from app.security import is_safe_redirect
 
@@ -75,4 +75,5 @@ def inject_language_form():
     if not request:
         return {}
     form = LanguageForm(formdata=None, next=request.full_path.rstrip("?"))
-    return {"language_form": form}
+    links = nav_links_for(current_user) if current_user.is_authenticated else []
+    return {"language_form": form, "nav_links": links}

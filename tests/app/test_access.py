@@ -7,6 +7,7 @@ import pytest
 
 from app.auth.models import Office, Position
 from app.extensions import db
+from courses import content_source, services
 from tests.factories import make_user
 
 ROLES = ["anonymous", "learner", "trainer", "hr", "admin"]
@@ -60,6 +61,17 @@ EXPECTED = {
     ("admin.edit_position", "GET"): ("/admin/puestos/{position_id}", ADMIN_ONLY),
     ("admin.edit_position", "POST"): ("/admin/puestos/{position_id}", ADMIN_POST),
     ("admin.audit", "GET"): ("/admin/auditoria", ADMIN_ONLY),
+    ("courses.catalogue", "GET"): ("/cursos/", LOGGED_IN),
+    ("courses.detail", "GET"): ("/cursos/muestra-consular", LOGGED_IN),
+    ("courses.enroll", "POST"): ("/cursos/muestra-consular/inscribirse", {"*": 302}),
+    ("courses.resume", "GET"): ("/cursos/muestra-consular/continuar", {"*": 302}),
+    # Not enrolled: every role is sent to the course page first.
+    ("courses.lesson", "GET"): ("/cursos/muestra-consular/lecciones/01-notificacion", {"*": 302}),
+    ("courses.complete_lesson", "POST"): (
+        "/cursos/muestra-consular/lecciones/01-notificacion/completar",
+        {"*": 302},
+    ),
+    ("courses.print_course", "GET"): ("/cursos/muestra-consular/imprimir", LOGGED_IN),
 }
 
 
@@ -83,6 +95,7 @@ def test_every_route_has_an_access_entry(app):
 @pytest.mark.parametrize(("endpoint", "method"), sorted(EXPECTED))
 def test_access_table(app, client, login, role, endpoint, method):
     template, statuses = EXPECTED[(endpoint, method)]
+    services.sync_courses(content_source.load())
     target = make_user("objetivo@ejemplo.hn")
     ids = {
         "user_id": target.id,

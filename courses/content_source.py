@@ -1,0 +1,81 @@
+"""The courses' entry in `flask content check|sync|export`."""
+
+from pathlib import Path
+
+import click
+import yaml
+from flask import current_app
+from sqlalchemy import select
+
+from app.content import ContentErrors
+from app.content_registry import ContentSource, known_slugs
+from app.extensions import db
+from app.legal import registry
+from app.seed import REFERENCE_FILE
+from courses import services
+from courses.loader import CourseDoc, References, discover_courses, dump_course, load_all
+from courses.models import Course
+
+PACKAGE_CONTENT = Path(__file__).with_name("content")
+
+
+def content_root() -> Path:
+    """Where course folders live: COURSES_CONTENT_DIR, or the package's content/ folder."""
+    return Path(current_app.config.get("COURSES_CONTENT_DIR") or PACKAGE_CONTENT)
+
+
+def references() -> References:
+    """What course files may cite: legal ids, positions, assessments and simulations."""
+    positions = yaml.safe_load(REFERENCE_FILE.read_text(encoding="utf-8"))["positions"]
+    return References(
+        legal_ids=frozenset(registry().provisions),
+        assessments=known_slugs("assessment"),
+        simulations=known_slugs("simulation"),
+        positions=frozenset(p["code"] for p in positions),
+    )
+
+
+def check() -> list[str]:
+    """Validate every course folder; return the problems."""
+    try:
+        load_all(content_root(), references())
+    except ContentErrors as exc:
+        return [str(error) for error in exc.errors]
+    return []
+
+
+def load() -> list[CourseDoc]:
+    """Load every course (all-or-nothing)."""
+    return load_all(content_root(), references())
+
+
+def sync() -> str:
+    """Load the course files into the database, with a progress bar."""
+    docs = load()
+    with click.progressbar(length=len(docs), label="courses", file=None) as bar:
+        summary = services.sync_courses(docs, on_course=lambda doc: bar.update(1))
+    return str(summary)
+
+
+def export(folder: Path) -> str:
+    """Write the current version of every offered course to ``folder``."""
+    courses = list(
+        db.session.scalars(
+            select(Course).where(
+                Course.retired_at.is_(None), Course.current_version_id.is_not(None)
+            )
+        )
+    )
+    for course in courses:
+        dump_course(services.version_as_dict(course.current_version), folder / course.slug)
+    return str(len(courses))
+
+
+SOURCE = ContentSource(
+    "courses",
+    check=check,
+    sync=sync,
+    export=export,
+    order=50,
+    slugs=lambda: {"course": frozenset(p.name for p in discover_courses(content_root()))},
+)

@@ -1,0 +1,73 @@
+"""Browser fixtures: the app served on loopback, driven by Debian's Chromium via Playwright.
+
+Playwright's own browser download cannot work here, so the launch uses ``executable_path``.
+"""
+
+import os
+import shutil
+import threading
+
+import pytest
+from werkzeug.serving import make_server
+
+from app import create_app
+from app.extensions import db
+from app.seed import load_reference_data
+from courses import content_source, services
+from tests.conftest import make_config
+from tests.factories import make_user
+
+CHROMIUM = os.environ.get("AULA_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """Launch Debian's Chromium, offline-friendly and without a sandbox (CI runs as root)."""
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ],
+    }
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    """A Spanish-speaking visitor on a laptop screen."""
+    return {**browser_context_args, "locale": "es-MX", "viewport": {"width": 1280, "height": 900}}
+
+
+@pytest.fixture
+def live_server(tmp_path):
+    """The app on a free loopback port with a file SQLite database, the sample course and users."""
+    app = create_app(
+        make_config(
+            DATABASE_URL=f"sqlite:///{tmp_path / 'aula.db'}",
+            MAIL_FILE_PATH=str(tmp_path / "outbox"),
+            WTF_CSRF_ENABLED=True,
+            TESTING=False,
+        )
+    )
+    with app.app_context():
+        db.create_all()
+        load_reference_data()
+        services.sync_courses(content_source.load())
+        make_user("navegador@ejemplo.hn", display_name="Rosa Navegadora")
+        db.session.commit()
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
+        with app.app_context():
+            db.engine.dispose()

@@ -1,0 +1,148 @@
+"""Sync, versions, enrolment and event-driven completion."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from app.extensions import db
+from app.signals import assessment_passed, course_completed, lesson_completed
+from courses import content_source, services
+from courses.loader import load_all, load_course
+from courses.models import Course, CourseVersion, Enrollment
+from tests.courses.test_loader import REFS, SAMPLE, edit
+
+
+def count(model):
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+def test_sync_twice_is_a_no_op(app):
+    first = services.sync_courses(content_source.load())
+    db.session.commit()
+    second = services.sync_courses(content_source.load())
+    db.session.commit()
+    assert first.created == ["muestra-consular"]
+    assert second.unchanged == ["muestra-consular"] and not second.new_versions
+    assert count(CourseVersion) == 1
+
+
+def test_changed_lesson_creates_a_version_and_learners_keep_theirs(app, tmp_path, learner):
+    root = tmp_path / "courses"
+    shutil.copytree(SAMPLE, root / "muestra-consular")
+    services.sync_courses(load_all(root, REFS))
+    course = db.session.scalar(select(Course))
+    enrollment = services.enroll(course, learner)
+    db.session.commit()
+    edit(root / "muestra-consular" / "lessons" / "02-acceso.md", "libremente", "libremente y")
+    summary = services.sync_courses(load_all(root, REFS))
+    db.session.commit()
+    assert summary.new_versions == ["muestra-consular"]
+    assert course.current_version.number == 2
+    assert enrollment.version.number == 1
+    old = services.version_as_dict(enrollment.version)["lessons"]["02-acceso"]["es"]["body"]
+    assert "libremente y" not in old
+
+
+def test_course_missing_from_files_is_retired_not_deleted(app, tmp_path):
+    root = tmp_path / "courses"
+    shutil.copytree(SAMPLE, root / "muestra-consular")
+    services.sync_courses(load_all(root, REFS))
+    summary = services.sync_courses([])
+    db.session.commit()
+    assert summary.retired == ["muestra-consular"]
+    course = db.session.scalar(select(Course))
+    assert course.retired_at is not None and count(CourseVersion) == 1
+
+
+def test_export_after_sync_reproduces_the_shipped_meaning(app, tmp_path):
+    shipped = content_source.load()
+    services.sync_courses(shipped)
+    db.session.commit()
+    content_source.export(tmp_path)
+    exported = load_all(tmp_path, REFS)
+    assert [c.as_dict() for c in exported] == [c.as_dict() for c in shipped]
+
+
+def test_enrol_twice_is_harmless(course, learner):
+    first = services.enroll(course, learner)
+    db.session.commit()
+    assert services.enroll(course, learner).id == first.id
+    assert count(Enrollment) == 1
+
+
+def test_database_refuses_two_open_enrolments(course, learner):
+    for _attempt in range(2):
+        db.session.add(
+            Enrollment(
+                user_id=learner.id, course_id=course.id, course_version_id=course.current_version_id
+            )
+        )
+    with pytest.raises(IntegrityError):
+        db.session.flush()
+    db.session.rollback()
+
+
+def test_completion_follows_events_and_signals_once(course, learner):
+    received = []
+
+    def on_completed(sender, **kwargs):
+        received.append(kwargs)
+
+    lessons = []
+
+    def on_lesson(sender, **kwargs):
+        lessons.append(kwargs["item_id"])
+
+    lesson_completed.connect(on_lesson)
+    course_completed.connect(on_completed)
+    try:
+        enrollment = services.enroll(course, learner)
+        required = [i for i in enrollment.version.items if not i.is_optional]
+        for item in required:
+            finished = services.complete_item(enrollment, item, learner)
+        services.complete_item(enrollment, required[-1], learner)  # twice: no new signal
+        db.session.commit()
+    finally:
+        course_completed.disconnect(on_completed)
+        lesson_completed.disconnect(on_lesson)
+    assert finished is True
+    assert enrollment.completed_at is not None
+    assert len(received) == 1
+    assert received[0]["item_id"] == "muestra-consular" and received[0]["version"] == 1
+    assert received[0]["user"].id == learner.id
+    assert "01-notificacion" in lessons
+
+
+def test_assessment_passed_signal_completes_the_assessment_item(app, tmp_path, learner):
+    root = tmp_path / "courses"
+    shutil.copytree(SAMPLE, root / "muestra-consular")
+    edit(
+        root / "muestra-consular" / "course.yaml",
+        "      - lesson: 03-registro\n",
+        "      - lesson: 03-registro\n      - assessment: examen-final\n",
+    )
+    refs = REFS.__class__(**{**REFS.__dict__, "assessments": frozenset({"examen-final"})})
+    services.sync_courses([load_course(root / "muestra-consular", refs)])
+    course = db.session.scalar(select(Course))
+    enrollment = services.enroll(course, learner)
+    for item in enrollment.version.items:
+        if item.kind == "lesson" and not item.is_optional:
+            services.complete_item(enrollment, item, learner)
+    assert enrollment.completed_at is None
+    assessment_passed.send(app, user=learner, item_id="examen-final", version=1)
+    db.session.commit()
+    assert enrollment.completed_at is not None
+
+
+def test_retired_course_refuses_new_enrolments(course, learner):
+    services.sync_courses([])
+    with pytest.raises(services.CourseRetired):
+        services.enroll(course, learner)
+
+
+def test_content_path_defaults_to_the_package(app):
+    app.config["COURSES_CONTENT_DIR"] = None
+    assert content_source.content_root() == Path(content_source.__file__).with_name("content")
