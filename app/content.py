@@ -12,6 +12,8 @@ from typing import Any
 
 import yaml
 
+from app.i18n import _l
+
 KeyPath = tuple[str | int, ...]
 
 
@@ -94,9 +96,11 @@ def parse_yaml(text: str, path: Path, line_offset: int = 0) -> Document:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 + line_offset if mark else None
-        raise ContentError(path, f"malformed YAML: {exc.problem or exc}", (), line) from exc
+        raise ContentError(
+            path, _l("malformed YAML: %(problem)s", problem=str(exc.problem or exc)), (), line
+        ) from exc
     except yaml.YAMLError as exc:
-        raise ContentError(path, f"malformed YAML: {exc}") from exc
+        raise ContentError(path, _l("malformed YAML: %(problem)s", problem=str(exc))) from exc
     finally:
         loader.dispose()
     lines: dict[KeyPath, int] = {}
@@ -113,7 +117,7 @@ def load_yaml(path: Path) -> Document:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise ContentError(path, f"cannot read file: {exc}") from exc
+        raise ContentError(path, _l("cannot read file: %(error)s", error=str(exc))) from exc
     return parse_yaml(text, path)
 
 
@@ -126,19 +130,19 @@ def read_markdown(path: Path) -> tuple[Document, str]:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise ContentError(path, f"cannot read file: {exc}") from exc
+        raise ContentError(path, _l("cannot read file: %(error)s", error=str(exc))) from exc
     lines = text.splitlines(keepends=True)
     if not lines or lines[0].strip() != "---":
         raise ContentError(
-            path, "front matter missing: the file must start with a '---' line", (), 1
+            path, _l("front matter missing: the file must start with a '---' line"), (), 1
         )
     for index in range(1, len(lines)):
         if lines[index].strip() == "---":
             front = parse_yaml("".join(lines[1:index]), path, line_offset=1)
             if not isinstance(front.data, dict):
-                raise ContentError(path, "front matter must be a mapping of keys", (), 2)
+                raise ContentError(path, _l("front matter must be a mapping of keys"), (), 2)
             return front, "".join(lines[index + 1 :]).strip("\n") + "\n"
-    raise ContentError(path, "front matter is not closed by a '---' line", (), 1)
+    raise ContentError(path, _l("front matter is not closed by a '---' line"), (), 1)
 
 
 def content_hash(value: Any) -> str:

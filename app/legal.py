@@ -8,6 +8,7 @@ from functools import cache
 from pathlib import Path
 
 from app.content import ContentError, ContentErrors, Document, load_yaml
+from app.i18n import _l
 
 REGISTRY_FILE = Path(__file__).with_name("legal_references.yaml")
 JURISDICTIONS = ("international", "inter-american", "honduras", "mexico")
@@ -79,14 +80,23 @@ def _text(doc: Document, value, key, errors, required=True) -> Text | None:
     if not isinstance(value, dict) or not all(
         isinstance(value.get(lang), str) and value.get(lang).strip() for lang in ("es", "en")
     ):
-        errors.append(doc.error(key, "needs non-empty 'es' and 'en' texts"))
+        errors.append(doc.error(key, _l("needs non-empty 'es' and 'en' texts")))
         return None
     return Text(es=value["es"].strip(), en=value["en"].strip())
 
 
 def _choice(doc, value, options, key, errors) -> str:
     if value not in options:
-        errors.append(doc.error(key, f"must be one of: {', '.join(options)} (got {value!r})"))
+        errors.append(
+            doc.error(
+                key,
+                _l(
+                    "must be one of: %(options)s (got '%(value)s')",
+                    options=", ".join(options),
+                    value=value,
+                ),
+            )
+        )
     return value
 
 
@@ -101,14 +111,16 @@ def load_registry(path: Path = REGISTRY_FILE) -> LegalRegistry:
     provisions: dict[str, Provision] = {}
     rows = doc.data.get("instruments") if isinstance(doc.data, dict) else None
     if not isinstance(rows, list):
-        raise ContentErrors([doc.error(("instruments",), "a list of instruments is required")])
+        raise ContentErrors([doc.error(("instruments",), _l("a list of instruments is required"))])
     for i, row in enumerate(rows):
         key = ("instruments", i)
         if not isinstance(row, dict) or not isinstance(row.get("id"), str):
-            errors.append(doc.error(key, "each instrument needs an 'id'"))
+            errors.append(doc.error(key, _l("each instrument needs an 'id'")))
             continue
         if row["id"] in instruments:
-            errors.append(doc.error((*key, "id"), f"duplicate instrument id {row['id']!r}"))
+            errors.append(
+                doc.error((*key, "id"), _l("duplicate instrument id '%(id)s'", id=row["id"]))
+            )
         instrument = Instrument(
             id=row["id"],
             short=_text(doc, row.get("short"), (*key, "short"), errors),
@@ -126,10 +138,14 @@ def load_registry(path: Path = REGISTRY_FILE) -> LegalRegistry:
             pkey = (*key, "provisions", j)
             pid = prow.get("id") if isinstance(prow, dict) else None
             if not isinstance(pid, str) or not pid.startswith(instrument.id + "-"):
-                errors.append(doc.error(pkey, f"provision id must start with '{instrument.id}-'"))
+                errors.append(
+                    doc.error(
+                        pkey, _l("provision id must start with '%(prefix)s-'", prefix=instrument.id)
+                    )
+                )
                 continue
             if pid in provisions or pid in instruments:
-                errors.append(doc.error((*pkey, "id"), f"duplicate id {pid!r}"))
+                errors.append(doc.error((*pkey, "id"), _l("duplicate id '%(id)s'", id=pid)))
             provisions[pid] = Provision(
                 id=pid,
                 instrument=instrument,

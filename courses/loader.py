@@ -16,6 +16,7 @@ from app.content import (
     load_yaml,
     read_markdown,
 )
+from app.i18n import _l
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 FAMILIES = ("derechos-humanos", "ley-hondurena", "ley-mexicana", "documentacion")
@@ -204,30 +205,43 @@ class _Checker:
             or not isinstance(value.get("es"), str)
             or not value["es"].strip()
         ):
-            self.errors.append(doc.error(key, "a Spanish text ('es') is required"))
+            self.errors.append(doc.error(key, _l("a Spanish text ('es') is required")))
             return None
         en = value.get("en")
         if en is not None and (not isinstance(en, str) or not en.strip()):
-            self.errors.append(doc.error((*key, "en"), "the English text must be non-empty text"))
+            self.errors.append(
+                doc.error((*key, "en"), _l("the English text must be non-empty text"))
+            )
             en = None
         return LocalText(es=value["es"].strip(), en=en.strip() if en and english else None)
 
     def integer(self, doc, value, key, minimum=0) -> int:
         if not isinstance(value, int) or isinstance(value, bool) or value < minimum:
-            self.errors.append(doc.error(key, f"must be a whole number of at least {minimum}"))
+            self.errors.append(
+                doc.error(
+                    key, _l("must be a whole number of at least %(minimum)d", minimum=minimum)
+                )
+            )
             return minimum
         return value
 
     def slug(self, doc, value, key) -> str:
         if not isinstance(value, str) or not SLUG.match(value):
-            self.errors.append(doc.error(key, "must be lower-case words joined by hyphens"))
+            self.errors.append(doc.error(key, _l("must be lower-case words joined by hyphens")))
             return str(value)
         return value
 
     def choice(self, doc, value, options, key) -> str:
         if value not in options:
             self.errors.append(
-                doc.error(key, f"must be one of: {', '.join(options)} (got {value!r})")
+                doc.error(
+                    key,
+                    _l(
+                        "must be one of: %(options)s (got '%(value)s')",
+                        options=", ".join(options),
+                        value=value,
+                    ),
+                )
             )
         return str(value)
 
@@ -244,27 +258,31 @@ def load_course(folder: Path, refs: References = NO_CHECKS) -> CourseDoc:
         raise ContentErrors([exc]) from exc
     data = doc.data if isinstance(doc.data, dict) else {}
     if not isinstance(doc.data, dict):
-        raise ContentErrors([doc.error((), "course.yaml must be a mapping of keys")])
+        raise ContentErrors([doc.error((), _l("course.yaml must be a mapping of keys"))])
 
     slug = check.slug(doc, data.get("slug"), ("slug",))
     if slug != folder.name:
-        check.errors.append(doc.error(("slug",), f"must match the folder name {folder.name!r}"))
+        check.errors.append(
+            doc.error(("slug",), _l("must match the folder name '%(name)s'", name=folder.name))
+        )
     code = data.get("code")
     if not isinstance(code, str) or not code.strip():
-        check.errors.append(doc.error(("code",), "a course code is required, e.g. DH-101"))
+        check.errors.append(doc.error(("code",), _l("a course code is required, e.g. DH-101")))
     family = check.choice(doc, data.get("family"), FAMILIES, ("family",))
     version = data.get("version")
     if not isinstance(version, (str, int, float)) or not str(version).strip():
-        check.errors.append(doc.error(("version",), "a version label is required, e.g. 2026.1"))
+        check.errors.append(doc.error(("version",), _l("a version label is required, e.g. 2026.1")))
     title = check.text(doc, data.get("title"), ("title",))
     summary = check.text(doc, data.get("summary"), ("summary",))
     audience = data.get("audience") or []
     if not isinstance(audience, list):
-        check.errors.append(doc.error(("audience",), "must be a list of position codes"))
+        check.errors.append(doc.error(("audience",), _l("must be a list of position codes")))
         audience = []
     for index, position in enumerate(audience):
         if refs.positions is not None and position not in refs.positions:
-            check.errors.append(doc.error(("audience", index), f"unknown position {position!r}"))
+            check.errors.append(
+                doc.error(("audience", index), _l("unknown position '%(code)s'", code=position))
+            )
     minutes = check.integer(doc, data.get("estimated_minutes"), ("estimated_minutes",), 1)
     validity = check.integer(
         doc, data.get("certificate_validity_months"), ("certificate_validity_months",), 1
@@ -300,16 +318,18 @@ def load_course(folder: Path, refs: References = NO_CHECKS) -> CourseDoc:
 def _glossary(doc, rows, check) -> list[GlossaryTerm]:
     terms, seen = [], set()
     if not isinstance(rows, list):
-        check.errors.append(doc.error(("glossary",), "must be a list of terms"))
+        check.errors.append(doc.error(("glossary",), _l("must be a list of terms")))
         return terms
     for index, row in enumerate(rows):
         key = ("glossary", index)
         if not isinstance(row, dict):
-            check.errors.append(doc.error(key, "each term needs id, term and definition"))
+            check.errors.append(doc.error(key, _l("each term needs id, term and definition")))
             continue
         term_id = check.slug(doc, row.get("id"), (*key, "id"))
         if term_id in seen:
-            check.errors.append(doc.error((*key, "id"), f"duplicate glossary id {term_id!r}"))
+            check.errors.append(
+                doc.error((*key, "id"), _l("duplicate glossary id '%(id)s'", id=term_id))
+            )
         seen.add(term_id)
         term = check.text(doc, row.get("term"), (*key, "term"))
         definition = check.text(doc, row.get("definition"), (*key, "definition"))
@@ -320,11 +340,11 @@ def _glossary(doc, rows, check) -> list[GlossaryTerm]:
 
 def _completion(doc, data, check) -> CompletionRules:
     if not isinstance(data, dict):
-        check.errors.append(doc.error(("completion",), "must be a mapping"))
+        check.errors.append(doc.error(("completion",), _l("must be a mapping")))
         return CompletionRules()
     unknown = set(data) - {"lessons", "assessments", "simulations"}
     for name in sorted(unknown):
-        check.errors.append(doc.error(("completion", name), "unknown completion rule"))
+        check.errors.append(doc.error(("completion", name), _l("unknown completion rule")))
     return CompletionRules(
         lessons=check.choice(
             doc, data.get("lessons", "all"), ("all", "none"), ("completion", "lessons")
@@ -347,42 +367,57 @@ def _completion(doc, data, check) -> CompletionRules:
 def _modules(doc, rows, check, refs: References) -> list[ModuleDoc]:
     modules: list[ModuleDoc] = []
     if not isinstance(rows, list) or not rows:
-        check.errors.append(doc.error(("modules",), "at least one module is required"))
+        check.errors.append(doc.error(("modules",), _l("at least one module is required")))
         return modules
     module_ids, lesson_keys = set(), set()
     known = {"assessment": refs.assessments, "simulation": refs.simulations}
     for m, row in enumerate(rows):
         key = ("modules", m)
         if not isinstance(row, dict):
-            check.errors.append(doc.error(key, "each module needs id, title and items"))
+            check.errors.append(doc.error(key, _l("each module needs id, title and items")))
             continue
         module_id = check.slug(doc, row.get("id"), (*key, "id"))
         if module_id in module_ids:
-            check.errors.append(doc.error((*key, "id"), f"duplicate module id {module_id!r}"))
+            check.errors.append(
+                doc.error((*key, "id"), _l("duplicate module id '%(id)s'", id=module_id))
+            )
         module_ids.add(module_id)
         title = check.text(doc, row.get("title"), (*key, "title"))
         items = []
         if not isinstance(row.get("items"), list) or not row["items"]:
-            check.errors.append(doc.error((*key, "items"), "a module needs at least one item"))
+            check.errors.append(doc.error((*key, "items"), _l("a module needs at least one item")))
         for i, entry in enumerate(row.get("items") or []):
             ikey = (*key, "items", i)
             kinds = [k for k in ITEM_KINDS if isinstance(entry, dict) and k in entry]
             if len(kinds) != 1:
                 check.errors.append(
-                    doc.error(ikey, "each item is exactly one of: lesson, assessment, simulation")
+                    doc.error(
+                        ikey, _l("each item is exactly one of: lesson, assessment, simulation")
+                    )
                 )
                 continue
             kind = kinds[0]
             ref = check.slug(doc, entry[kind], (*ikey, kind))
             optional = entry.get("optional", False)
             if not isinstance(optional, bool):
-                check.errors.append(doc.error((*ikey, "optional"), "must be true or false"))
+                check.errors.append(doc.error((*ikey, "optional"), _l("must be true or false")))
             if kind == "lesson":
                 if ref in lesson_keys:
-                    check.errors.append(doc.error((*ikey, kind), f"duplicate lesson id {ref!r}"))
+                    check.errors.append(
+                        doc.error((*ikey, kind), _l("duplicate lesson id '%(id)s'", id=ref))
+                    )
                 lesson_keys.add(ref)
             elif known[kind] is not None and ref not in known[kind]:
-                check.errors.append(doc.error((*ikey, kind), f"unknown {kind} slug {ref!r}"))
+                check.errors.append(
+                    doc.error(
+                        (*ikey, kind),
+                        (
+                            _l("unknown assessment slug '%(slug)s'", slug=ref)
+                            if kind == "assessment"
+                            else _l("unknown simulation slug '%(slug)s'", slug=ref)
+                        ),
+                    )
+                )
             items.append(ItemDoc(kind, ref, optional is True))
         if title is not None:
             modules.append(ModuleDoc(module_id, title, tuple(items)))
@@ -395,7 +430,9 @@ def _lesson(
     base = folder / "lessons" / f"{key}.md"
     if not base.exists():
         check.errors.append(
-            ContentError(base, f"lesson {key!r} has no Spanish base file lessons/{key}.md")
+            ContentError(
+                base, _l("lesson '%(key)s' has no Spanish base file lessons/%(key)s.md", key=key)
+            )
         )
         return None
     try:
@@ -408,12 +445,12 @@ def _lesson(
     minutes = check.integer(front, meta.get("estimated_minutes"), ("estimated_minutes",), 1)
     legal = meta.get("legal_refs") or []
     if not isinstance(legal, list):
-        check.errors.append(front.error(("legal_refs",), "must be a list of reference ids"))
+        check.errors.append(front.error(("legal_refs",), _l("must be a list of reference ids")))
         legal = []
     for index, ref in enumerate(legal):
         if refs.legal_ids is not None and ref not in refs.legal_ids:
             check.errors.append(
-                front.error(("legal_refs", index), f"unknown legal reference {ref!r}")
+                front.error(("legal_refs", index), _l("unknown legal reference '%(id)s'", id=ref))
             )
     en = None
     english = folder / "lessons" / f"{key}.en.md"
@@ -426,7 +463,9 @@ def _lesson(
             extra = set(en_front.data) - {"title", "objectives"}
             for name in sorted(extra):
                 check.errors.append(
-                    en_front.error((name,), "only title and objectives belong in the English file")
+                    en_front.error(
+                        (name,), _l("only title and objectives belong in the English file")
+                    )
                 )
             en = _lesson_text(en_front, en_front.data, en_body, check, glossary)
     if es is None:
@@ -439,34 +478,35 @@ def _lesson_text(
 ) -> LessonText | None:
     title = meta.get("title")
     if not isinstance(title, str) or not title.strip():
-        check.errors.append(front.error(("title",), "a lesson title is required"))
+        check.errors.append(front.error(("title",), _l("a lesson title is required")))
         return None
     objectives = meta.get("objectives") or []
     if not isinstance(objectives, list) or not all(
         isinstance(o, str) and o.strip() for o in objectives
     ):
-        check.errors.append(front.error(("objectives",), "must be a list of sentences"))
+        check.errors.append(front.error(("objectives",), _l("must be a list of sentences")))
         objectives = []
     if not objectives:
         check.errors.append(
-            front.error(("objectives",), "at least one learning objective is required")
+            front.error(("objectives",), _l("at least one learning objective is required"))
         )
     if not body.strip():
         check.errors.append(
-            ContentError(front.path, "the lesson has no text after the front matter")
+            ContentError(front.path, _l("the lesson has no text after the front matter"))
         )
     if H1.search(body):
         check.errors.append(
             ContentError(
                 front.path,
-                "use '##' for sections: the lesson title is the page's only level-1 heading",
+                _l("use '##' for sections: the lesson title is the page's only level-1 heading"),
             )
         )
     for match in GLOSSARY_LINK.finditer(body):
         if match.group(1) not in glossary:
             check.errors.append(
                 ContentError(
-                    front.path, f"[[{match.group(1)}]] is not a term of the course glossary"
+                    front.path,
+                    _l("[[%(id)s]] is not a term of the course glossary", id=match.group(1)),
                 )
             )
     return LessonText(title.strip(), tuple(o.strip() for o in objectives), body)
@@ -496,7 +536,11 @@ def load_all(root: Path, refs: References = NO_CHECKS) -> list[CourseDoc]:
             errors.append(
                 ContentError(
                     folder / "course.yaml",
-                    f"code {course.code!r} is also used by {codes[course.code]}",
+                    _l(
+                        "code '%(code)s' is also used by %(other)s",
+                        code=course.code,
+                        other=codes[course.code],
+                    ),
                     ("code",),
                 )
             )

@@ -35,7 +35,7 @@ def register_core_panels() -> None:
         NavLink("auth.profile", _l("My account"), order=90, also=("auth.change_password",)),
     ):
         register_nav_link(link)
-    register_home_panel(HomePanel("profile", "main/panels/_profile.html", _profile, order=10))
+    register_home_panel(HomePanel("profile", "main/panels/_profile.html", _profile, order=90))
     register_home_panel(
         HomePanel("admin", "main/panels/_admin.html", _admin, frozenset({Role.ADMIN}), order=80)
     )
