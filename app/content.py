@@ -71,6 +71,15 @@ class Document:
         """A ContentError located at ``key`` in this document."""
         return ContentError(self.path, message, key, self.line(key))
 
+    def choice_error(self, key: KeyPath, value, options) -> ContentError | None:
+        """An error when ``value`` is not one of ``options``, else None."""
+        if value in options:
+            return None
+        message = _l(
+            "must be one of: %(options)s (got '%(value)s')", options=", ".join(options), value=value
+        )
+        return self.error(key, message)
+
 
 def _walk(node: yaml.Node, path: KeyPath, lines: dict[KeyPath, int]) -> None:
     lines.setdefault(path, node.start_mark.line + 1)

@@ -86,17 +86,9 @@ def _text(doc: Document, value, key, errors, required=True) -> Text | None:
 
 
 def _choice(doc, value, options, key, errors) -> str:
-    if value not in options:
-        errors.append(
-            doc.error(
-                key,
-                _l(
-                    "must be one of: %(options)s (got '%(value)s')",
-                    options=", ".join(options),
-                    value=value,
-                ),
-            )
-        )
+    error = doc.choice_error(key, value, options)
+    if error is not None:
+        errors.append(error)
     return value
 
 

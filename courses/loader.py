@@ -232,17 +232,9 @@ class _Checker:
         return value
 
     def choice(self, doc, value, options, key) -> str:
-        if value not in options:
-            self.errors.append(
-                doc.error(
-                    key,
-                    _l(
-                        "must be one of: %(options)s (got '%(value)s')",
-                        options=", ".join(options),
-                        value=value,
-                    ),
-                )
-            )
+        error = doc.choice_error(key, value, options)
+        if error is not None:
+            self.errors.append(error)
         return str(value)
 
 
