@@ -59,6 +59,8 @@ class LessonDoc:
     legal_refs: tuple[str, ...]
     es: LessonText
     en: LessonText | None = None
+    # For trainers only (never shown to learners): facts pending expert verification, etc.
+    review_notes: tuple[str, ...] = ()
 
     def text(self, locale: str) -> LessonText:
         """The lesson in ``locale``, falling back to Spanish."""
@@ -160,6 +162,7 @@ class CourseDoc:
                 key: {
                     "estimated_minutes": lesson.estimated_minutes,
                     "legal_refs": list(lesson.legal_refs),
+                    "review_notes": list(lesson.review_notes),
                     **{
                         lang: {"title": t.title, "objectives": list(t.objectives), "body": t.body}
                         for lang, t in (("es", lesson.es), ("en", lesson.en))
@@ -444,6 +447,10 @@ def _lesson(
             check.errors.append(
                 front.error(("legal_refs", index), _l("unknown legal reference '%(id)s'", id=ref))
             )
+    notes = meta.get("review_notes") or []
+    if not isinstance(notes, list) or not all(isinstance(n, str) and n.strip() for n in notes):
+        check.errors.append(front.error(("review_notes",), _l("must be a list of sentences")))
+        notes = []
     en = None
     english = folder / "lessons" / f"{key}.en.md"
     if english.exists():
@@ -462,7 +469,7 @@ def _lesson(
             en = _lesson_text(en_front, en_front.data, en_body, check, glossary)
     if es is None:
         return None
-    return LessonDoc(key, minutes, tuple(legal), es, en)
+    return LessonDoc(key, minutes, tuple(legal), es, en, tuple(n.strip() for n in notes))
 
 
 def _lesson_text(
@@ -562,6 +569,8 @@ def dump_course(data: dict, folder: Path) -> None:
             if lang == "es":
                 front["estimated_minutes"] = lesson["estimated_minutes"]
                 front["legal_refs"] = lesson["legal_refs"]
+                if lesson.get("review_notes"):
+                    front["review_notes"] = lesson["review_notes"]
             header = yaml.safe_dump(front, allow_unicode=True, sort_keys=False, width=100)
             (lessons_dir / f"{key}{suffix}").write_text(
                 f"---\n{header}---\n\n{text['body']}", encoding="utf-8"

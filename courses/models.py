@@ -91,6 +91,7 @@ class Lesson(db.Model):
     key: Mapped[str] = mapped_column(String(80))
     estimated_minutes: Mapped[int]
     legal_refs: Mapped[list[str]] = mapped_column(JSON, default=list)
+    review_notes: Mapped[list[str]] = mapped_column(JSON, default=list)  # trainers only
     title_es: Mapped[str] = mapped_column(String(200))
     objectives_es: Mapped[list[str]] = mapped_column(JSON, default=list)
     body_es: Mapped[str] = mapped_column(Text)

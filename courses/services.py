@@ -115,6 +115,7 @@ def _create_version(course: Course, doc: CourseDoc) -> CourseVersion:
             key=key,
             estimated_minutes=lesson.estimated_minutes,
             legal_refs=list(lesson.legal_refs),
+            review_notes=list(lesson.review_notes),
             title_es=lesson.es.title,
             objectives_es=list(lesson.es.objectives),
             body_es=lesson.es.body,
@@ -321,6 +322,7 @@ def version_as_dict(version: CourseVersion) -> dict:
             key: {
                 "estimated_minutes": row.estimated_minutes,
                 "legal_refs": list(row.legal_refs),
+                "review_notes": list(row.review_notes or []),
                 "es": {
                     "title": row.title_es,
                     "objectives": list(row.objectives_es),

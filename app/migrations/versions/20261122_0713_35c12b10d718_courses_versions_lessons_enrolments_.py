@@ -68,6 +68,7 @@ def upgrade():
     sa.Column('key', sa.String(length=80), nullable=False),
     sa.Column('estimated_minutes', sa.Integer(), nullable=False),
     sa.Column('legal_refs', sa.JSON(), nullable=False),
+    sa.Column('review_notes', sa.JSON(), nullable=False),
     sa.Column('title_es', sa.String(length=200), nullable=False),
     sa.Column('objectives_es', sa.JSON(), nullable=False),
     sa.Column('body_es', sa.Text(), nullable=False),
