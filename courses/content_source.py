@@ -17,6 +17,7 @@ from courses.loader import CourseDoc, References, discover_courses, dump_course,
 from courses.models import Course
 
 PACKAGE_CONTENT = Path(__file__).with_name("content")
+DRAFTS = Path(__file__).with_name("drafts")
 
 
 def content_root() -> Path:
