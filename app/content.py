@@ -71,6 +71,19 @@ class Document:
         """A ContentError located at ``key`` in this document."""
         return ContentError(self.path, message, key, self.line(key))
 
+    def unknown_keys(self, key: KeyPath, mapping, allowed) -> list[ContentError]:
+        """Errors for keys of ``mapping`` outside ``allowed`` (a typo must not pass silently)."""
+        if not isinstance(mapping, dict):
+            return []
+        return [
+            self.error(
+                (*key, name),
+                _l("unknown key (allowed: %(allowed)s)", allowed=", ".join(sorted(allowed))),
+            )
+            for name in mapping
+            if name not in allowed
+        ]
+
     def choice_error(self, key: KeyPath, value, options) -> ContentError | None:
         """An error when ``value`` is not one of ``options``, else None."""
         if value in options:
@@ -93,12 +106,27 @@ def _walk(node: yaml.Node, path: KeyPath, lines: dict[KeyPath, int]) -> None:
             _walk(item, (*path, index), lines)
 
 
+class _StrictLoader(yaml.SafeLoader):
+    """SafeLoader that refuses a key written twice in one mapping (YAML would keep the last)."""
+
+    def construct_mapping(self, node, deep=False):
+        seen = set()
+        for key_node, _value in node.value:
+            key = key_node.value
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"duplicate key {key!r}", key_node.start_mark
+                )
+            seen.add(key)
+        return super().construct_mapping(node, deep)
+
+
 def parse_yaml(text: str, path: Path, line_offset: int = 0) -> Document:
-    """Parse YAML text safely, keeping line numbers.
+    """Parse YAML text safely, keeping line numbers; a repeated key is an error.
 
     :raises ContentError: on malformed YAML, with the parser's line.
     """
-    loader = yaml.SafeLoader(text)
+    loader = _StrictLoader(text)
     try:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None

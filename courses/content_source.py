@@ -1,15 +1,17 @@
 """The courses' entry in `flask content check|sync|export`."""
 
+import shutil
 from pathlib import Path
 
 import click
 import yaml
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from app.content import ContentErrors
+from app.content import ContentError, ContentErrors
 from app.content_registry import ContentSource, known_slugs
 from app.extensions import db
+from app.i18n import _l
 from app.legal import registry
 from app.seed import REFERENCE_FILE
 from courses import services
@@ -46,13 +48,41 @@ def check() -> list[str]:
 
 
 def load() -> list[CourseDoc]:
-    """Load every course (all-or-nothing)."""
-    return load_all(content_root(), references())
+    """Load every course (all-or-nothing).
+
+    :raises ContentErrors: also when a configured content folder does not exist.
+    """
+    root = content_root()
+    if not root.is_dir() and root != PACKAGE_CONTENT:
+        raise ContentErrors(
+            [ContentError(root, _l("the course folder does not exist (COURSES_CONTENT_DIR)"))]
+        )
+    return load_all(root, references())
 
 
 def sync() -> str:
-    """Load the course files into the database, with a progress bar."""
+    """Load the course files into the database, with a progress bar.
+
+    Refuses to retire every course at once: an empty folder is far likelier a wrong path
+    than a decision to withdraw the whole catalogue.
+    """
     docs = load()
+    offered = db.session.scalar(
+        select(func.count()).select_from(Course).where(Course.retired_at.is_(None))
+    )
+    if not docs and offered:
+        raise ContentErrors(
+            [
+                ContentError(
+                    content_root(),
+                    _l(
+                        "no course found here while %(count)d are offered: "
+                        "refusing to retire them all",
+                        count=offered,
+                    ),
+                )
+            ]
+        )
     with click.progressbar(length=len(docs), label="courses", file=None) as bar:
         summary = services.sync_courses(docs, on_course=lambda doc: bar.update(1))
     return str(summary)
@@ -68,7 +98,10 @@ def export(folder: Path) -> str:
         )
     )
     for course in courses:
-        dump_course(services.version_as_dict(course.current_version), folder / course.slug)
+        target = folder / course.slug
+        if target.exists():
+            shutil.rmtree(target)  # stale files (an old .en.md) would change the meaning
+        dump_course(services.version_as_dict(course.current_version), target)
     return str(len(courses))
 
 

@@ -23,6 +23,25 @@ FAMILIES = ("derechos-humanos", "ley-hondurena", "ley-mexicana", "documentacion"
 ITEM_KINDS = ("lesson", "assessment", "simulation")
 GLOSSARY_LINK = re.compile(r"\[\[([a-z0-9-]+)(?:\|([^\]\n]+))?\]\]")
 H1 = re.compile(r"^# ", re.MULTILINE)
+COURSE_KEYS = {
+    "slug",
+    "code",
+    "family",
+    "version",
+    "title",
+    "summary",
+    "audience",
+    "estimated_minutes",
+    "certificate_validity_months",
+    "modules",
+    "completion",
+    "glossary",
+}
+MODULE_KEYS = {"id", "title", "items"}
+ITEM_KEYS = {"lesson", "assessment", "simulation", "optional"}
+GLOSSARY_KEYS = {"id", "term", "definition"}
+LESSON_KEYS = {"title", "objectives", "estimated_minutes", "legal_refs", "review_notes"}
+ENGLISH_LESSON_KEYS = {"title", "objectives"}
 
 
 @dataclass(frozen=True)
@@ -257,6 +276,7 @@ def load_course(folder: Path, refs: References = NO_CHECKS, *, draft: bool = Fal
     if not isinstance(doc.data, dict):
         raise ContentErrors([doc.error((), _l("course.yaml must be a mapping of keys"))])
 
+    check.errors.extend(doc.unknown_keys((), data, COURSE_KEYS))
     slug = check.slug(doc, data.get("slug"), ("slug",))
     if slug != folder.name:
         check.errors.append(
@@ -267,8 +287,12 @@ def load_course(folder: Path, refs: References = NO_CHECKS, *, draft: bool = Fal
         check.errors.append(doc.error(("code",), _l("a course code is required, e.g. DH-101")))
     family = check.choice(doc, data.get("family"), FAMILIES, ("family",))
     version = data.get("version")
-    if not isinstance(version, (str, int, float)) or not str(version).strip():
-        check.errors.append(doc.error(("version",), _l("a version label is required, e.g. 2026.1")))
+    if not isinstance(version, str) or not version.strip():
+        # Unquoted 2026.10 would be read as the number 2026.1: labels must be quoted text.
+        check.errors.append(
+            doc.error(("version",), _l('a quoted version label is required, e.g. "2026.1"'))
+        )
+        version = str(version)
     title = check.text(doc, data.get("title"), ("title",))
     summary = check.text(doc, data.get("summary"), ("summary",))
     audience = data.get("audience") or []
@@ -276,9 +300,13 @@ def load_course(folder: Path, refs: References = NO_CHECKS, *, draft: bool = Fal
         check.errors.append(doc.error(("audience",), _l("must be a list of position codes")))
         audience = []
     for index, position in enumerate(audience):
-        if refs.positions is not None and position not in refs.positions:
+        if not isinstance(position, str) or (
+            refs.positions is not None and position not in refs.positions
+        ):
             check.errors.append(
-                doc.error(("audience", index), _l("unknown position '%(code)s'", code=position))
+                doc.error(
+                    ("audience", index), _l("unknown position '%(code)s'", code=str(position))
+                )
             )
     minutes = check.integer(doc, data.get("estimated_minutes"), ("estimated_minutes",), 1)
     validity = check.integer(
@@ -287,14 +315,33 @@ def load_course(folder: Path, refs: References = NO_CHECKS, *, draft: bool = Fal
     glossary = _glossary(doc, data.get("glossary") or [], check)
     completion = _completion(doc, data.get("completion") or {}, check)
     modules = _modules(doc, data.get("modules"), check, refs)
-    lesson_keys = [item.ref for module in modules for item in module.items if item.kind == "lesson"]
     lessons = {}
-    for key in lesson_keys:
-        if draft and not (folder / "lessons" / f"{key}.md").exists():
-            continue
-        lesson = _lesson(folder, key, check, refs, {g.id for g in glossary})
-        if lesson is not None:
-            lessons[key] = lesson
+    for m, module in enumerate(modules):
+        for i, item in enumerate(module.items):
+            if item.kind != "lesson":
+                continue
+            if not (folder / "lessons" / f"{item.ref}.md").exists():
+                if not draft:
+                    check.errors.append(
+                        doc.error(
+                            ("modules", m, "items", i, "lesson"),
+                            _l(
+                                "lesson '%(key)s' has no Spanish base file lessons/%(key)s.md",
+                                key=item.ref,
+                            ),
+                        )
+                    )
+                continue
+            lesson = _lesson(folder, item.ref, check, refs, {g.id for g in glossary})
+            if lesson is not None:
+                lessons[item.ref] = lesson
+    if modules and not check.errors and not _has_required_item(modules, completion):
+        check.errors.append(
+            doc.error(
+                ("completion",),
+                _l("nothing is required to finish this course: make at least one item required"),
+            )
+        )
     if check.errors:
         raise ContentErrors(check.errors)
     return CourseDoc(
@@ -314,6 +361,15 @@ def load_course(folder: Path, refs: References = NO_CHECKS, *, draft: bool = Fal
     )
 
 
+def _has_required_item(modules, completion: CompletionRules) -> bool:
+    counts = {
+        "lesson": completion.lessons == "all",
+        "assessment": completion.assessments == "pass-all",
+        "simulation": completion.simulations == "pass-all",
+    }
+    return any(counts[i.kind] and not i.optional for m in modules for i in m.items)
+
+
 def _glossary(doc, rows, check) -> list[GlossaryTerm]:
     terms, seen = [], set()
     if not isinstance(rows, list):
@@ -324,6 +380,7 @@ def _glossary(doc, rows, check) -> list[GlossaryTerm]:
         if not isinstance(row, dict):
             check.errors.append(doc.error(key, _l("each term needs id, term and definition")))
             continue
+        check.errors.extend(doc.unknown_keys(key, row, GLOSSARY_KEYS))
         term_id = check.slug(doc, row.get("id"), (*key, "id"))
         if term_id in seen:
             check.errors.append(
@@ -375,6 +432,7 @@ def _modules(doc, rows, check, refs: References) -> list[ModuleDoc]:
         if not isinstance(row, dict):
             check.errors.append(doc.error(key, _l("each module needs id, title and items")))
             continue
+        check.errors.extend(doc.unknown_keys(key, row, MODULE_KEYS))
         module_id = check.slug(doc, row.get("id"), (*key, "id"))
         if module_id in module_ids:
             check.errors.append(
@@ -395,6 +453,7 @@ def _modules(doc, rows, check, refs: References) -> list[ModuleDoc]:
                     )
                 )
                 continue
+            check.errors.extend(doc.unknown_keys(ikey, entry, ITEM_KEYS))
             kind = kinds[0]
             ref = check.slug(doc, entry[kind], (*ikey, kind))
             optional = entry.get("optional", False)
@@ -427,19 +486,13 @@ def _lesson(
     folder: Path, key: str, check, refs: References, glossary: set[str]
 ) -> LessonDoc | None:
     base = folder / "lessons" / f"{key}.md"
-    if not base.exists():
-        check.errors.append(
-            ContentError(
-                base, _l("lesson '%(key)s' has no Spanish base file lessons/%(key)s.md", key=key)
-            )
-        )
-        return None
     try:
         front, body = read_markdown(base)
     except ContentError as exc:
         check.errors.append(exc)
         return None
     meta = front.data
+    check.errors.extend(front.unknown_keys((), meta, LESSON_KEYS))
     es = _lesson_text(front, meta, body, check, glossary)
     minutes = check.integer(front, meta.get("estimated_minutes"), ("estimated_minutes",), 1)
     legal = meta.get("legal_refs") or []
@@ -447,7 +500,7 @@ def _lesson(
         check.errors.append(front.error(("legal_refs",), _l("must be a list of reference ids")))
         legal = []
     for index, ref in enumerate(legal):
-        if refs.legal_ids is not None and ref not in refs.legal_ids:
+        if not isinstance(ref, str) or (refs.legal_ids is not None and ref not in refs.legal_ids):
             check.errors.append(
                 front.error(("legal_refs", index), _l("unknown legal reference '%(id)s'", id=ref))
             )
@@ -463,13 +516,7 @@ def _lesson(
         except ContentError as exc:
             check.errors.append(exc)
         else:
-            extra = set(en_front.data) - {"title", "objectives"}
-            for name in sorted(extra):
-                check.errors.append(
-                    en_front.error(
-                        (name,), _l("only title and objectives belong in the English file")
-                    )
-                )
+            check.errors.extend(en_front.unknown_keys((), en_front.data, ENGLISH_LESSON_KEYS))
             en = _lesson_text(en_front, en_front.data, en_body, check, glossary)
     if es is None:
         return None

@@ -1,5 +1,6 @@
 """What the course and lesson pages show, assembled from queries (no writes)."""
 
+import re
 from dataclasses import dataclass
 
 from app.legal import Provision, registry
@@ -54,18 +55,32 @@ def glossary_entries(version: CourseVersion, locale: str) -> dict[str, GlossaryE
     }
 
 
+CODE_SPAN = re.compile(r"(`+)(?:.|\n)*?\1")
+MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]()<>#!|])")
+
+
 def render_body(body: str, glossary: dict[str, GlossaryEntry]) -> str:
-    """Turn ``[[term]]`` and ``[[term|text]]`` into links to the definitions, then render."""
+    """Turn ``[[term]]`` and ``[[term|text]]`` into links to the definitions, then render.
+
+    Code spans are left alone; the link text and title are escaped so a definition can never
+    break out of the link.
+    """
 
     def link(match) -> str:
         entry = glossary.get(match.group(1))
         if entry is None:
             return match.group(2) or match.group(1)
-        text = match.group(2) or entry.term
-        title = entry.definition.replace('"', "'").replace("\n", " ")
+        text = MARKDOWN_SPECIAL.sub(r"\\\1", match.group(2) or entry.term)
+        title = entry.definition.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
         return f'[{text}](#g-{entry.id} "{title}")'
 
-    return render_markdown(GLOSSARY_LINK.sub(link, body))
+    out, last = [], 0
+    for code in CODE_SPAN.finditer(body):
+        out.append(GLOSSARY_LINK.sub(link, body[last : code.start()]))
+        out.append(code.group(0))
+        last = code.end()
+    out.append(GLOSSARY_LINK.sub(link, body[last:]))
+    return render_markdown("".join(out))
 
 
 def lesson_page(course: Course, enrollment: Enrollment, key: str, locale: str) -> LessonPage | None:

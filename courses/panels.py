@@ -10,8 +10,10 @@ def _learning(user) -> dict | None:
     rows = queries.learning_of(user)
     if not rows and not user.has_role(Role.LEARNER):
         return None
+    open_rows = [r for r in rows if r.enrollment.completed_at is None]
     return {
-        "in_progress": [r for r in rows if r.enrollment.completed_at is None],
+        "assigned": [r for r in open_rows if r.enrollment.source == "assigned"],
+        "in_progress": [r for r in open_rows if r.enrollment.source != "assigned"],
         "completed": [r for r in rows if r.enrollment.completed_at is not None],
     }
 

@@ -4,8 +4,9 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app.db import utcnow
 from app.errors import DomainError
@@ -153,16 +154,27 @@ def open_enrollment(user, course: Course) -> Enrollment | None:
     )
 
 
-def enroll(course: Course, user, source: str = "self") -> Enrollment:
+def enroll(course: Course, user, source: str = "self", *, retake: bool = False) -> Enrollment:
     """Enrol ``user`` in the current version of ``course``; harmless if already enrolled.
 
-    A second, concurrent request is stopped by the database's unique index and returns the
-    enrolment the first one made.
+    A learner who already completed the course gets that enrolment back (a stale form or a
+    second click must not start over) unless ``retake`` asks for a new one. A second,
+    concurrent request is stopped by the database's unique index and returns the enrolment
+    the first one made.
     :raises CourseRetired:
     """
     existing = open_enrollment(user, course)
     if existing is not None:
         return existing
+    if not retake:
+        completed = db.session.scalar(
+            select(Enrollment)
+            .where(Enrollment.user_id == user.id, Enrollment.course_id == course.id)
+            .order_by(Enrollment.completed_at.desc())
+            .limit(1)
+        )
+        if completed is not None:
+            return completed
     if course.retired_at is not None or course.current_version_id is None:
         raise CourseRetired()
     enrollment = Enrollment(
@@ -208,22 +220,36 @@ def record_view(enrollment: Enrollment, item: CourseItem, progress: ItemProgress
 
 
 def complete_item(enrollment: Enrollment, item: CourseItem, user) -> bool:
-    """Mark ``item`` done (idempotent), send ``lesson_completed`` for lessons, check completion.
+    """Mark ``item`` done and check completion; safe against double clicks and two tabs.
 
-    Returns True when this call completed the whole course.
+    The database decides who completes first (``UPDATE … WHERE completed_at IS NULL``), so
+    ``lesson_completed`` and ``course_completed`` are each sent once. Returns True when this
+    call completed the whole course.
     """
-    progress = db.session.scalar(
-        select(ItemProgress).where(
+    now = utcnow()
+    exists = db.session.scalar(
+        select(ItemProgress.id).where(
             ItemProgress.enrollment_id == enrollment.id, ItemProgress.item_id == item.id
         )
     )
-    if progress is None:
-        progress = ItemProgress(enrollment_id=enrollment.id, item_id=item.id)
-        db.session.add(progress)
-    if progress.completed_at is None:
-        progress.completed_at = utcnow()
-        enrollment.last_activity_at = progress.completed_at
-        db.session.flush()
+    if exists is None:
+        try:
+            with db.session.begin_nested():
+                db.session.add(ItemProgress(enrollment_id=enrollment.id, item_id=item.id))
+        except IntegrityError:
+            pass  # the other request inserted it
+    changed = db.session.execute(
+        update(ItemProgress)
+        .where(
+            ItemProgress.enrollment_id == enrollment.id,
+            ItemProgress.item_id == item.id,
+            ItemProgress.completed_at.is_(None),
+        )
+        .values(completed_at=now),
+        execution_options={"synchronize_session": False},
+    ).rowcount
+    if changed:
+        enrollment.last_activity_at = now
         if item.kind == "lesson":
             lesson_completed.send(
                 current_app._get_current_object(),
@@ -238,7 +264,7 @@ def complete_item(enrollment: Enrollment, item: CourseItem, user) -> bool:
 def evaluate_completion(enrollment: Enrollment, user) -> bool:
     """Complete the enrolment when every required item is done; send ``course_completed``.
 
-    Returns True only on the call that completes it.
+    Returns True only on the call that completes it (decided by the database).
     """
     if enrollment.completed_at is not None:
         return False
@@ -253,8 +279,16 @@ def evaluate_completion(enrollment: Enrollment, user) -> bool:
     version = enrollment.version
     if any(item.id not in done for item in queries.required_of(version, version.items)):
         return False
-    enrollment.completed_at = utcnow()
-    db.session.flush()
+    now = utcnow()
+    changed = db.session.execute(
+        update(Enrollment)
+        .where(Enrollment.id == enrollment.id, Enrollment.completed_at.is_(None))
+        .values(completed_at=now),
+        execution_options={"synchronize_session": False},
+    ).rowcount
+    if not changed:
+        return False
+    set_committed_value(enrollment, "completed_at", now)
     course_completed.send(
         current_app._get_current_object(),
         user=user,

@@ -12,6 +12,7 @@ from flask import (
 )
 from flask_login import current_user, login_required
 
+from app.content_registry import item_link
 from app.errors import DomainError
 from app.extensions import db
 from app.forms import ConfirmForm
@@ -23,6 +24,9 @@ from courses.loader import FAMILIES
 bp = Blueprint("courses", __name__, url_prefix="/cursos")
 
 SLUG = "<string(maxlength=80):slug>"
+PRINT_CACHE_SIZE = 16
+# A version never changes, so its PDF in each language is rendered once per process.
+_print_cache: dict[tuple[str, str], bytes] = {}
 KEY = "<string(maxlength=80):key>"
 
 
@@ -67,13 +71,22 @@ def detail(slug: str):
     enrollment = queries.enrollment_for(current_user, course)
     version = enrollment.version if enrollment else course.current_version
     outline = queries.outline(version, enrollment)
+    progress = queries.progress_of(outline)
+    # Two tabs finishing the last two items at once: the course completes on the next visit.
+    if (
+        enrollment
+        and enrollment.completed_at is None
+        and progress.done == progress.total
+        and services.evaluate_completion(enrollment, current_user)
+    ):
+        db.session.commit()
     return render_template(
         "courses/detail.html",
         course=course,
         version=version,
         enrollment=enrollment,
         outline=outline,
-        progress=queries.progress_of(outline),
+        progress=progress,
         form=ConfirmForm(),
         newer=enrollment is not None and enrollment.course_version_id != course.current_version_id,
     )
@@ -138,23 +151,21 @@ def complete_lesson(slug: str, key: str):
     enrollment = queries.enrollment_for(current_user, course)
     if enrollment is None:
         return redirect(url_for("courses.detail", slug=slug))
-    page = pages.lesson_page(course, enrollment, key, _locale())
-    if page is None:
+    items = enrollment.version.items
+    index = next((i for i, it in enumerate(items) if it.kind == "lesson" and it.ref == key), None)
+    if index is None:
         abort(404)
-    finished = services.complete_item(enrollment, page.current.item, current_user)
+    finished = services.complete_item(enrollment, items[index], current_user)
     db.session.commit()
     if finished:
-        flash(
-            _(
-                "Congratulations: you have completed %(title)s.",
-                title=page.version.title(_locale()),
-            ),
-            "success",
-        )
+        title = enrollment.version.title(_locale())
+        flash(_("Congratulations: you have completed %(title)s.", title=title), "success")
         return redirect(url_for("courses.detail", slug=slug))
-    nxt = page.next
-    if nxt is not None and nxt.item.kind == "lesson":
-        return redirect(url_for("courses.lesson", slug=slug, key=nxt.item.ref))
+    nxt = items[index + 1] if index + 1 < len(items) else None
+    if nxt is not None and nxt.kind == "lesson":
+        return redirect(url_for("courses.lesson", slug=slug, key=nxt.ref))
+    if nxt is not None and item_link(nxt.kind, nxt.ref):
+        return redirect(item_link(nxt.kind, nxt.ref))
     return redirect(url_for("courses.detail", slug=slug))
 
 
@@ -165,14 +176,22 @@ def print_course(slug: str):
     enrollment = queries.enrollment_for(current_user, course)
     version = enrollment.version if enrollment else course.current_version
     locale = _locale()
-    rows = queries.lessons_of(version.id)
-    lessons = [
-        pages.print_lesson(version, rows[item.ref], locale)
-        for item in version.items
-        if item.kind == "lesson"
-    ]
-    html = render_template("courses/print.html", course=course, version=version, lessons=lessons)
-    pdf = render_pdf(html)
+    key = (version.content_hash, locale)
+    pdf = _print_cache.get(key)
+    if pdf is None:
+        rows = queries.lessons_of(version.id)
+        lessons = [
+            pages.print_lesson(version, rows[item.ref], locale)
+            for item in version.items
+            if item.kind == "lesson"
+        ]
+        html = render_template(
+            "courses/print.html", course=course, version=version, lessons=lessons
+        )
+        pdf = render_pdf(html)
+        if len(_print_cache) >= PRINT_CACHE_SIZE:
+            _print_cache.pop(next(iter(_print_cache)))
+        _print_cache[key] = pdf
     filename = f"{course.slug}-v{version.number}.pdf"
     return Response(
         pdf,

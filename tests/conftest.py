@@ -72,13 +72,8 @@ def make_app(database_url, tmp_path):
     created = []
 
     def factory(**overrides):
-        app = create_app(
-            make_config(
-                DATABASE_URL=database_url,
-                MAIL_FILE_PATH=str(tmp_path / "outbox"),
-                **overrides,
-            )
-        )
+        settings = {"DATABASE_URL": database_url, "MAIL_FILE_PATH": str(tmp_path / "outbox")}
+        app = create_app(make_config(**{**settings, **overrides}))
         app.test_client_class = FreshContextClient
         created.append(app)
         return app

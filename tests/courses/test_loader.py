@@ -150,3 +150,41 @@ def test_content_hash_ignores_layout_but_sees_meaning(course_dir):
     assert load_course(course_dir, REFS).content_hash == before
     edit(course_dir / "lessons" / "03-registro.md", "Anote fecha", "Anote hora, fecha")
     assert load_course(course_dir, REFS).content_hash != before
+
+
+def test_odd_values_are_reported_not_crashed(course_dir):
+    edit(course_dir / "course.yaml", "audience: [oficial-proteccion, consul]", "audience: [{a: 1}]")
+    edit(
+        course_dir / "lessons" / "02-acceso.md",
+        "legal_refs: [vccr-art36]",
+        "legal_refs: [[vccr-art36]]",
+    )
+    errors = errors_for(course_dir)
+    assert any("audience[0]: unknown position" in e for e in errors)
+    assert any("legal_refs[0]: unknown legal reference" in e for e in errors)
+
+
+def test_unknown_and_duplicate_keys_are_errors(course_dir):
+    edit(course_dir / "course.yaml", "        optional: true", "        optinal: true")
+    edit(course_dir / "lessons" / "02-acceso.md", "legal_refs:", "legal_ref:")
+    errors = errors_for(course_dir)
+    assert any("modules[1].items[1].optinal: unknown key" in e for e in errors)
+    assert any("02-acceso.md:6: legal_ref: unknown key" in e for e in errors)
+
+
+def test_duplicate_yaml_key_is_an_error(course_dir):
+    edit(course_dir / "course.yaml", "code: TEST-001", "code: TEST-001\ncode: TEST-002")
+    (error,) = errors_for(course_dir)
+    assert "malformed YAML" in error and "duplicate key 'code'" in error
+
+
+def test_version_label_must_be_quoted(course_dir):
+    edit(course_dir / "course.yaml", 'version: "2026.1"', "version: 2026.10")
+    (error,) = errors_for(course_dir)
+    assert "version: a quoted version label is required" in error
+
+
+def test_a_course_must_require_something(course_dir):
+    edit(course_dir / "course.yaml", "  lessons: all", "  lessons: none")
+    (error,) = errors_for(course_dir)
+    assert "completion: nothing is required to finish this course" in error

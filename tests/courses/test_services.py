@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from app.content import ContentErrors
 from app.extensions import db
 from app.signals import assessment_passed, course_completed, lesson_completed
 from courses import content_source, services
@@ -146,3 +147,84 @@ def test_retired_course_refuses_new_enrolments(course, learner):
 def test_content_path_defaults_to_the_package(app):
     app.config["COURSES_CONTENT_DIR"] = None
     assert content_source.content_root() == Path(content_source.__file__).with_name("content")
+
+
+def test_enrolling_again_after_completion_keeps_the_completed_enrolment(course, learner):
+    enrollment = services.enroll(course, learner)
+    for item in enrollment.version.items:
+        services.complete_item(enrollment, item, learner)
+    db.session.commit()
+    assert services.enroll(course, learner).id == enrollment.id
+    retake = services.enroll(course, learner, retake=True)
+    assert retake.id != enrollment.id and retake.completed_at is None
+
+
+def test_sync_refuses_to_retire_every_course(app, course):
+    app.config["COURSES_CONTENT_DIR"] = str(app.instance_path) + "/no-such-folder"
+    with pytest.raises(ContentErrors, match="no existe"):
+        content_source.sync()
+    empty = Path(app.instance_path) / "empty-courses-test"
+    empty.mkdir(exist_ok=True)
+    app.config["COURSES_CONTENT_DIR"] = str(empty)
+    with pytest.raises(ContentErrors, match="no se retirarán todos"):
+        content_source.sync()
+    empty.rmdir()
+    assert course.retired_at is None
+
+
+def test_export_replaces_stale_files(app, course, tmp_path):
+    stale = tmp_path / "muestra-consular" / "lessons" / "03-registro.en.md"
+    stale.parent.mkdir(parents=True)
+    stale.write_text("---\ntitle: Viejo\nobjectives: [x]\n---\n## Viejo\n\nTexto.\n")
+    content_source.export(tmp_path)
+    assert not stale.exists()
+    assert [c.as_dict() for c in load_all(tmp_path, REFS)] == [
+        c.as_dict() for c in content_source.load()
+    ]
+
+
+def test_concurrent_last_clicks_complete_the_course_once(make_app, tmp_path):
+    import threading
+
+    from app.seed import load_reference_data
+    from tests.factories import make_user
+
+    app = make_app(DATABASE_URL=f"sqlite:///{tmp_path / 'race.db'}")
+    with app.app_context():
+        db.create_all()
+        load_reference_data()
+        services.sync_courses(content_source.load())
+        user = make_user("carrera@ejemplo.hn")
+        course = db.session.scalar(select(Course))
+        enrollment = services.enroll(course, user)
+        required = [i for i in enrollment.version.items if not i.is_optional]
+        for item in required[:-1]:
+            services.complete_item(enrollment, item, user)
+        db.session.commit()
+        ids = (enrollment.id, required[-1].id, user.id)
+    sent = []
+
+    def on_completed(sender, **kwargs):
+        sent.append(kwargs["item_id"])
+
+    def click():
+        from app.auth.models import User
+        from courses.models import CourseItem
+
+        with app.app_context():
+            enrollment = db.session.get(Enrollment, ids[0])
+            services.complete_item(
+                enrollment, db.session.get(CourseItem, ids[1]), db.session.get(User, ids[2])
+            )
+            db.session.commit()
+
+    course_completed.connect(on_completed)
+    try:
+        threads = [threading.Thread(target=click) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        course_completed.disconnect(on_completed)
+    assert sent == ["muestra-consular"]

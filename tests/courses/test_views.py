@@ -209,3 +209,22 @@ def test_printable_course_is_a_pdf(enrolled, client):
     assert response.status_code == 200
     assert response.mimetype == "application/pdf"
     assert response.data.startswith(b"%PDF-")
+
+
+def test_glossary_links_survive_backslashes_quotes_and_code(course):
+    from courses.pages import GlossaryEntry, render_body
+
+    glossary = {"t": GlossaryEntry("t", "término", 'Dice "hola" y termina en \\')}
+    html = str(render_body("Un [[t]] y `[[t]]` y [[t|**x**]].", glossary))
+    assert html.count('href="#g-t"') == 2
+    assert "<code>[[t]]</code>" in html
+    assert "[[" not in html.replace("<code>[[t]]</code>", "")
+
+
+def test_assigned_courses_have_their_own_section(enrolled, client, course):
+    enrollment = db.session.scalar(select(Enrollment))
+    enrollment.source = "assigned"
+    db.session.commit()
+    page = client.get("/inicio").get_data(as_text=True)
+    assert "Asignados a usted" in page
+    assert 'aria-label="Avance: Curso de muestra' in page
