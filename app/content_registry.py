@@ -45,11 +45,27 @@ def known_slugs(kind: str) -> frozenset[str]:
 
 
 _ITEM_LINKS: dict[str, Callable[[str], str]] = {}
+_ITEM_TITLES: dict[str, Callable[[list[str]], dict[str, tuple[str, str | None]]]] = {}
 
 
-def register_item_link(kind: str, link: Callable[[str], str]) -> None:
-    """Let a package say where a course item of ``kind`` (by slug) is taken."""
+def register_item_link(
+    kind: str,
+    link: Callable[[str], str],
+    titles: Callable[[list[str]], dict[str, tuple[str, str | None]]] | None = None,
+) -> None:
+    """Let a package say where a course item of ``kind`` (by slug) is taken and its titles.
+
+    ``titles(slugs)`` returns ``{slug: (spanish, english or None)}`` in one lookup.
+    """
     _ITEM_LINKS[kind] = link
+    if titles is not None:
+        _ITEM_TITLES[kind] = titles
+
+
+def item_titles(kind: str, refs: list[str]) -> dict[str, tuple[str, str | None]]:
+    """Titles of assessment or simulation items, when their package provides them."""
+    provider = _ITEM_TITLES.get(kind)
+    return provider(refs) if provider and refs else {}
 
 
 def item_link(kind: str, ref: str) -> str | None:

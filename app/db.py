@@ -84,4 +84,5 @@ def import_all_models() -> None:
     """Import every models module so metadata (and Alembic autogenerate) sees all tables."""
     import app.audit  # noqa: F401
     import app.auth.models  # noqa: F401
+    import assessments.models  # noqa: F401
     import courses.models  # noqa: F401

@@ -1,10 +1,28 @@
 """Assessments: question banks, quizzes, attempts, scoring, GIFT and item analysis."""
 
-from flask import Flask
+from flask import Flask, url_for
 
 
 def init_app(app: Flask) -> None:
-    """Register the assessments blueprint."""
+    """Register the blueprint, content source and where course items of this kind lead."""
+    from app.content_registry import register_content_source, register_item_link
+    from assessments.content_source import SOURCE
     from assessments.views import bp
 
     app.register_blueprint(bp)
+    register_content_source(SOURCE)
+    register_item_link("assessment", lambda slug: url_for("assessments.intro", slug=slug), _titles)
+
+
+def _titles(slugs: list[str]) -> dict[str, tuple[str, str | None]]:
+    from sqlalchemy import select
+
+    from app.extensions import db
+    from assessments.models import Assessment
+
+    rows = db.session.execute(
+        select(Assessment.slug, Assessment.title_es, Assessment.title_en).where(
+            Assessment.slug.in_(slugs)
+        )
+    )
+    return {slug: (es, en) for slug, es, en in rows}

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, load_only
 
+from app.content_registry import item_titles
 from app.extensions import db
 from courses.loader import FAMILIES
 from courses.models import Course, CourseItem, CourseVersion, Enrollment, ItemProgress, Lesson
@@ -92,10 +93,17 @@ def outline(version: CourseVersion, enrollment: Enrollment | None) -> list[Outli
     done = completed_item_ids(enrollment) if enrollment else set()
     items = [row[0] for row in rows]
     required = {i.id for i in required_of(version, items)}
-    return [
-        OutlineItem(item, title_es or item.ref, title_en, item.id in done, item.id in required)
-        for item, title_es, title_en in rows
-    ]
+    others = {}
+    for kind in ("assessment", "simulation"):
+        others[kind] = item_titles(kind, [i.ref for i in items if i.kind == kind])
+    result = []
+    for item, title_es, title_en in rows:
+        if item.kind != "lesson":
+            title_es, title_en = others[item.kind].get(item.ref, (item.ref, None))
+        result.append(
+            OutlineItem(item, title_es or item.ref, title_en, item.id in done, item.id in required)
+        )
+    return result
 
 
 def required_of(version: CourseVersion, items: list[CourseItem]) -> list[CourseItem]:

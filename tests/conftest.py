@@ -26,6 +26,8 @@ def make_config(**overrides) -> dict:
     """TestingConfig as a mapping (content from tests/data), with ``overrides`` on top."""
     values = {k: getattr(TestingConfig, k) for k in dir(TestingConfig) if k.isupper()}
     values["COURSES_CONTENT_DIR"] = str(DATA / "courses")
+    values["ASSESSMENTS_BANKS_DIR"] = str(DATA / "assessments" / "banks")
+    values["ASSESSMENTS_DEFINITIONS_DIR"] = str(DATA / "assessments" / "definitions")
     values.update(overrides)
     return values
 

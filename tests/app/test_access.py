@@ -7,6 +7,9 @@ import pytest
 
 from app.auth.models import Office, Position
 from app.extensions import db
+from assessments import content_source as quiz_source
+from assessments import services as quiz_services
+from assessments.models import Assessment
 from courses import content_source, services
 from tests.factories import make_user
 
@@ -19,7 +22,8 @@ LOGGED_IN = {"anonymous": LOGIN_REDIRECT, "*": 200}
 ADMIN_ONLY = {"anonymous": LOGIN_REDIRECT, "admin": 200, "*": 403}
 ADMIN_POST = {"anonymous": LOGIN_REDIRECT, "admin": 302, "*": 403}
 
-FORM = {"anonymous": LOGIN_REDIRECT, "*": 200}  # an empty POST re-renders with errors
+FORM = {"anonymous": LOGIN_REDIRECT, "*": 200}
+NOT_YOURS = {"anonymous": LOGIN_REDIRECT, "*": 404}  # an empty POST re-renders with errors
 ADMIN_FORM = {"anonymous": LOGIN_REDIRECT, "admin": 200, "*": 403}
 
 # (endpoint, method) -> (url template, {role: status}); "*" is the default for unnamed roles.
@@ -72,6 +76,14 @@ EXPECTED = {
         {"*": 302},
     ),
     ("courses.print_course", "GET"): ("/cursos/muestra-consular/imprimir", LOGGED_IN),
+    ("assessments.intro", "GET"): ("/evaluaciones/muestra-final", LOGGED_IN),
+    ("assessments.start", "POST"): ("/evaluaciones/muestra-final/comenzar", {"*": 302}),
+    # Attempt pages of an attempt that is not yours do not exist.
+    ("assessments.question", "GET"): ("/evaluaciones/intento/{attempt_id}/1", NOT_YOURS),
+    ("assessments.question", "POST"): ("/evaluaciones/intento/{attempt_id}/1", NOT_YOURS),
+    ("assessments.summary", "GET"): ("/evaluaciones/intento/{attempt_id}/resumen", NOT_YOURS),
+    ("assessments.submit", "POST"): ("/evaluaciones/intento/{attempt_id}/enviar", NOT_YOURS),
+    ("assessments.result", "GET"): ("/evaluaciones/intento/{attempt_id}/resultado", NOT_YOURS),
 }
 
 
@@ -96,11 +108,17 @@ def test_every_route_has_an_access_entry(app):
 def test_access_table(app, client, login, role, endpoint, method):
     template, statuses = EXPECTED[(endpoint, method)]
     services.sync_courses(content_source.load())
+    banks, definitions = quiz_source.load()
+    quiz_services.sync_assessments(banks, definitions)
     target = make_user("objetivo@ejemplo.hn")
+    quiz = db.session.scalar(db.select(Assessment).filter_by(slug="muestra-final"))
+    attempt = quiz_services.start_attempt(quiz, target, "es")
+    db.session.commit()
     ids = {
         "user_id": target.id,
         "office_id": db.session.scalar(db.select(Office.id).filter_by(code="tapachula")),
         "position_id": db.session.scalar(db.select(Position.id).filter_by(code="consul")),
+        "attempt_id": attempt.id,
     }
     if role != "anonymous":
         login(make_user(f"{role}@ejemplo.hn", roles=(role,)))

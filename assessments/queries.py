@@ -1,0 +1,32 @@
+"""Read side of assessments: quizzes, attempts and results."""
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from app.extensions import db
+from assessments.models import Assessment, Attempt
+
+
+def assessment_by_slug(slug: str) -> Assessment | None:
+    """A quiz by slug."""
+    return db.session.scalar(select(Assessment).where(Assessment.slug == slug))
+
+
+def attempts_of(assessment: Assessment, user) -> list[Attempt]:
+    """The learner's attempts at a quiz, oldest first."""
+    return list(
+        db.session.scalars(
+            select(Attempt)
+            .where(Attempt.assessment_id == assessment.id, Attempt.user_id == user.id)
+            .order_by(Attempt.number)
+        )
+    )
+
+
+def attempt_of(attempt_id: int, user) -> Attempt | None:
+    """An attempt with its questions, only if it belongs to ``user`` (others get None)."""
+    return db.session.scalar(
+        select(Attempt)
+        .options(selectinload(Attempt.questions))
+        .where(Attempt.id == attempt_id, Attempt.user_id == user.id)
+    )
