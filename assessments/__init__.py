@@ -6,10 +6,12 @@ from flask import Flask, url_for
 def init_app(app: Flask) -> None:
     """Register the blueprint, content source and where course items of this kind lead."""
     from app.content_registry import register_content_source, register_item_link
+    from assessments.cli import assessments_cli
     from assessments.content_source import SOURCE
     from assessments.views import bp
 
     app.register_blueprint(bp)
+    app.cli.add_command(assessments_cli)
     register_content_source(SOURCE)
     register_item_link("assessment", lambda slug: url_for("assessments.intro", slug=slug), _titles)
 

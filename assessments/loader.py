@@ -37,9 +37,17 @@ QUESTION_KEYS = {
     "answers",
     "case_sensitive",
     "accents_matter",
+    "feedback_other",
 }
 # Texts an English overlay may give, per question.
-OVERLAY_TEXT_KEYS = {"prompt", "explanation", "feedback_true", "feedback_false", "distractors"}
+OVERLAY_TEXT_KEYS = {
+    "prompt",
+    "explanation",
+    "feedback_true",
+    "feedback_false",
+    "distractors",
+    "feedback_other",
+}
 DEFINITION_KEYS = {
     "slug",
     "title",

@@ -412,7 +412,8 @@ class Numeric(QuestionType):
             return Result(0.0, points)
         matches = [a for a in spec["answers"] if self._matches(a, float(answer))]
         if not matches:
-            return Result(0.0, points)
+            other = spec.get("feedback_other")
+            return Result(0.0, points, (other,) if other else ())
         best = max(matches, key=lambda a: float(a.get("weight", 100)))
         note = (best["feedback"],) if best.get("feedback") else ()
         return Result(clamp(points * float(best.get("weight", 100)) / 100, points), points, note)

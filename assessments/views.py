@@ -1,13 +1,15 @@
 """Blueprint "assessments": quiz intro, one question per page, summary, submit and review."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from app.errors import DomainError
 from app.extensions import db
 from app.forms import ConfirmForm
-from app.i18n import _, get_locale
+from app.i18n import _, _l, get_locale
 from app.legal import registry
+from app.security import Role, role_required
+from assessments import analysis as item_analysis
 from assessments import presenters, queries, services
 
 bp = Blueprint("assessments", __name__, url_prefix="/evaluaciones")
@@ -186,3 +188,54 @@ def result(attempt_id: int):
     review = attempt.settings["review"]
     rows = [_review_row(aq, review) for aq in attempt.questions]
     return render_template("assessments/result.html", attempt=attempt, rows=rows, review=review)
+
+
+FLAG_LABELS = {
+    "too_easy": _l("Too easy"),
+    "too_hard": _l("Too hard"),
+    "negative_discrimination": _l("Discriminates negatively"),
+    "weak_discrimination": _l("Weak discrimination"),
+}
+
+
+@bp.get(f"/{SLUG}/analisis")
+@role_required(Role.TRAINER, Role.ADMIN)
+def analysis(slug: str):
+    """Item analysis for trainers: facility, discrimination, distractors, reliability."""
+    assessment = queries.assessment_by_slug(slug)
+    if assessment is None:
+        abort(404)
+    first_only = request.args.get("intentos") == "primeros"
+    stats = item_analysis.analyse(assessment, first_only=first_only)
+    return render_template(
+        "assessments/analysis.html",
+        assessment=assessment,
+        stats=stats,
+        first_only=first_only,
+        flag_labels=FLAG_LABELS,
+    )
+
+
+@bp.get(f"/{SLUG}/analisis.csv")
+@role_required(Role.TRAINER, Role.ADMIN)
+def analysis_csv(slug: str):
+    """The item analysis as CSV."""
+    assessment = queries.assessment_by_slug(slug)
+    if assessment is None:
+        abort(404)
+    first_only = request.args.get("intentos") == "primeros"
+    stats = item_analysis.analyse(assessment, first_only=first_only)
+    headers = [
+        _("Question"),
+        _("Type"),
+        _("Answers"),
+        _("Facility"),
+        _("Discrimination"),
+        _("Flags"),
+        _("Options chosen"),
+    ]
+    return Response(
+        item_analysis.to_csv(stats, headers),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{slug}-analisis.csv"'},
+    )

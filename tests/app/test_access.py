@@ -22,8 +22,9 @@ LOGGED_IN = {"anonymous": LOGIN_REDIRECT, "*": 200}
 ADMIN_ONLY = {"anonymous": LOGIN_REDIRECT, "admin": 200, "*": 403}
 ADMIN_POST = {"anonymous": LOGIN_REDIRECT, "admin": 302, "*": 403}
 
-FORM = {"anonymous": LOGIN_REDIRECT, "*": 200}
-NOT_YOURS = {"anonymous": LOGIN_REDIRECT, "*": 404}  # an empty POST re-renders with errors
+FORM = {"anonymous": LOGIN_REDIRECT, "*": 200}  # an empty POST re-renders with errors
+NOT_YOURS = {"anonymous": LOGIN_REDIRECT, "*": 404}
+TRAINERS = {"anonymous": LOGIN_REDIRECT, "trainer": 200, "admin": 200, "*": 403}
 ADMIN_FORM = {"anonymous": LOGIN_REDIRECT, "admin": 200, "*": 403}
 
 # (endpoint, method) -> (url template, {role: status}); "*" is the default for unnamed roles.
@@ -84,6 +85,8 @@ EXPECTED = {
     ("assessments.summary", "GET"): ("/evaluaciones/intento/{attempt_id}/resumen", NOT_YOURS),
     ("assessments.submit", "POST"): ("/evaluaciones/intento/{attempt_id}/enviar", NOT_YOURS),
     ("assessments.result", "GET"): ("/evaluaciones/intento/{attempt_id}/resultado", NOT_YOURS),
+    ("assessments.analysis", "GET"): ("/evaluaciones/muestra-final/analisis", TRAINERS),
+    ("assessments.analysis_csv", "GET"): ("/evaluaciones/muestra-final/analisis.csv", TRAINERS),
 }
 
 
