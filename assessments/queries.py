@@ -23,6 +23,20 @@ def attempts_of(assessment: Assessment, user) -> list[Attempt]:
     )
 
 
+def passed_slugs(user, slugs: list[str]) -> set[str]:
+    """Which of these quizzes the learner has already passed (any version)."""
+    if not slugs:
+        return set()
+    return set(
+        db.session.scalars(
+            select(Assessment.slug)
+            .join(Attempt, Attempt.assessment_id == Assessment.id)
+            .where(Attempt.user_id == user.id, Attempt.passed.is_(True), Assessment.slug.in_(slugs))
+            .distinct()
+        )
+    )
+
+
 def attempt_of(attempt_id: int, user) -> Attempt | None:
     """An attempt with its questions, only if it belongs to ``user`` (others get None)."""
     return db.session.scalar(

@@ -13,6 +13,7 @@ from app.errors import DomainError
 from app.extensions import db
 from app.i18n import _, _l
 from app.signals import course_completed, lesson_completed
+from assessments import queries as assessment_queries
 from courses import queries
 from courses.loader import CourseDoc
 from courses.models import Course, CourseItem, CourseVersion, Enrollment, ItemProgress, Lesson
@@ -188,6 +189,12 @@ def enroll(course: Course, user, source: str = "self", *, retake: bool = False) 
             db.session.add(enrollment)
     except IntegrityError:
         return open_enrollment(user, course)
+    # A quiz passed before enrolling (from its own page, or in another course) counts.
+    items = enrollment.version.items if enrollment.version else course.current_version.items
+    passed = assessment_queries.passed_slugs(user, [i.ref for i in items if i.kind == "assessment"])
+    for item in items:
+        if item.kind == "assessment" and item.ref in passed:
+            complete_item(enrollment, item, user)
     return enrollment
 
 

@@ -240,3 +240,51 @@ def test_final_grade_methods():
     assert services.final_grade(attempts, "first") == 50.0
     assert services.final_grade(attempts, "last") == 70.0
     assert services.final_grade(attempts, "average") == 70.0
+
+
+def test_two_simultaneous_submits_grade_once(make_app, tmp_path):
+    import threading
+
+    from app.auth.models import User
+    from app.seed import load_reference_data
+    from assessments.models import Assessment
+    from tests.factories import make_user
+
+    app = make_app(DATABASE_URL=f"sqlite:///{tmp_path / 'quiz-race.db'}")
+    with app.app_context():
+        db.create_all()
+        load_reference_data()
+        banks, definitions = content_source.load()
+        services.sync_assessments(banks, definitions)
+        user = make_user("doble@ejemplo.hn")
+        quiz = db.session.scalar(select(Assessment).filter_by(slug="muestra-final"))
+        attempt = services.start_attempt(quiz, user, "es")
+        for aq in attempt.questions:
+            services.save_answer(attempt, aq, answer_form(aq))
+        db.session.commit()
+        ids = (attempt.id, user.id)
+    results, sent = [], []
+
+    def on_passed(sender, **kwargs):
+        sent.append(kwargs["item_id"])
+
+    def submit():
+        with app.app_context():
+            attempt = db.session.get(Attempt, ids[0])
+            results.append(services.submit_attempt(attempt, db.session.get(User, ids[1])))
+            db.session.commit()
+
+    assessment_passed.connect(on_passed)
+    try:
+        threads = [threading.Thread(target=submit) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        assessment_passed.disconnect(on_passed)
+    assert sorted(results) == [False, True]
+    assert sent == ["muestra-final"]
+    with app.app_context():
+        choices = db.session.scalar(select(func.count()).select_from(AnswerChoice))
+        assert choices == 4  # graded once: one row per chosen option, not two

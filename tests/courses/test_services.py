@@ -228,3 +228,33 @@ def test_concurrent_last_clicks_complete_the_course_once(make_app, tmp_path):
     finally:
         course_completed.disconnect(on_completed)
     assert sent == ["muestra-consular"]
+
+
+def test_quiz_passed_before_enrolling_counts(app, tmp_path, learner):
+    from assessments import content_source as quiz_source
+    from assessments import services as quiz_services
+    from assessments.models import Assessment
+
+    banks, definitions = quiz_source.load()
+    quiz_services.sync_assessments(banks, definitions)
+    quiz = db.session.scalar(select(Assessment).filter_by(slug="muestra-rapida"))
+    attempt = quiz_services.start_attempt(quiz, learner, "es")
+    for aq in attempt.questions:
+        right = "a" if aq.question_key == "plazo-estacion" else "36"
+        quiz_services.save_answer(attempt, aq, {"a": right})
+    quiz_services.submit_attempt(attempt, learner)
+    assert attempt.passed
+    root = tmp_path / "courses"
+    shutil.copytree(SAMPLE, root / "muestra-consular")
+    edit(
+        root / "muestra-consular" / "course.yaml",
+        "      - lesson: 03-registro\n",
+        "      - lesson: 03-registro\n      - assessment: muestra-rapida\n",
+    )
+    refs = REFS.__class__(**{**REFS.__dict__, "assessments": frozenset({"muestra-rapida"})})
+    services.sync_courses([load_course(root / "muestra-consular", refs)])
+    course = db.session.scalar(select(Course))
+    enrollment = services.enroll(course, learner)
+    done = {p.item_id for p in enrollment.progress if p.completed_at}
+    quiz_item = next(i for i in enrollment.version.items if i.kind == "assessment")
+    assert quiz_item.id in done
