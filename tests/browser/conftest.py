@@ -13,6 +13,8 @@ from werkzeug.serving import make_server
 from app import create_app
 from app.extensions import db
 from app.seed import load_reference_data
+from assessments import content_source as quiz_source
+from assessments import services as quiz_services
 from courses import content_source, services
 from tests.conftest import make_config
 from tests.factories import make_user
@@ -59,6 +61,7 @@ def live_server(tmp_path):
         db.create_all()
         load_reference_data()
         services.sync_courses(content_source.load())
+        quiz_services.sync_assessments(*quiz_source.load())
         make_user("navegador@ejemplo.hn", display_name="Rosa Navegadora")
         db.session.commit()
     server = make_server("127.0.0.1", 0, app, threaded=True)
