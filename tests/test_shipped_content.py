@@ -1,7 +1,23 @@
-"""Everything shipped with the app validates: the legal registry and every content source."""
+"""Everything shipped validates, and the teaching content meets the authoring rules.
+
+Walks every shipped lesson and question: each lesson has objectives, at least one legal
+reference and both a Spanish and an English file; each question has feedback and a legal
+reference; nothing says "tráfico de personas" (it confuses trafficking with smuggling).
+"""
+
+import re
+
+import pytest
 
 from app.legal import load_registry
+from assessments.content_source import PACKAGE as ASSESSMENTS_PACKAGE
+from assessments.loader import References as QuizReferences
+from assessments.loader import load_all as load_quizzes
 from courses.content_source import PACKAGE_CONTENT
+from courses.loader import discover_courses, load_course
+
+MISNOMER = re.compile(r"tr[aá]fico de personas", re.IGNORECASE)
+COURSES = discover_courses(PACKAGE_CONTENT)
 
 
 def test_legal_registry_is_valid():
@@ -16,5 +32,39 @@ def test_shipped_content_passes_every_check(app):
     from app.content_registry import content_sources
 
     app.config["COURSES_CONTENT_DIR"] = str(PACKAGE_CONTENT)
+    app.config["ASSESSMENTS_BANKS_DIR"] = str(ASSESSMENTS_PACKAGE / "banks")
+    app.config["ASSESSMENTS_DEFINITIONS_DIR"] = str(ASSESSMENTS_PACKAGE / "definitions")
     problems = {source.name: source.check() for source in content_sources()}
     assert problems == {name: [] for name in problems}
+
+
+@pytest.mark.parametrize("folder", COURSES, ids=[f.name for f in COURSES])
+def test_every_shipped_lesson_meets_the_rules(folder):
+    course = load_course(folder)
+    assert course.title.en and course.summary.en, "the course needs an English title and summary"
+    for key, lesson in course.lessons.items():
+        assert lesson.es.objectives, f"{key}: learning objectives"
+        assert lesson.legal_refs, f"{key}: at least one legal reference"
+        assert lesson.en is not None and lesson.en.objectives, f"{key}: English version"
+        words = len(lesson.es.body.split())
+        assert 800 <= words <= 1600, f"{key}: {words} words in Spanish"
+        for text in (lesson.es.body, lesson.en.body):
+            assert not MISNOMER.search(text), f"{key}: 'tráfico de personas'"
+
+
+def test_every_shipped_question_has_feedback_and_a_reference():
+    banks, _definitions = load_quizzes(
+        ASSESSMENTS_PACKAGE / "banks", ASSESSMENTS_PACKAGE / "definitions", QuizReferences()
+    )
+    for bank in banks:
+        for question in bank.questions:
+            if question.type == "description":
+                continue
+            spec = question.spec_es
+            assert question.legal_refs, f"{bank.slug}/{question.id}: legal reference"
+            has_feedback = bool(spec.get("explanation")) or any(
+                option.get("feedback") for option in spec.get("options", [])
+            )
+            assert has_feedback, f"{bank.slug}/{question.id}: feedback"
+            assert question.spec_en is not None, f"{bank.slug}/{question.id}: English"
+            assert not MISNOMER.search(str(spec)), f"{bank.slug}/{question.id}: misnomer"
