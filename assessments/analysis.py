@@ -85,8 +85,10 @@ def analyse(assessment: Assessment, *, first_only: bool = False) -> TestStats:
     ).one()
     attempts = totals[0] or 0
     x, total = AttemptQuestion.score, Attempt.score
+    # Keys are unique within a bank only: group by bank and key.
     rows = db.session.execute(
         select(
+            Question.bank_id,
             AttemptQuestion.question_key,
             func.count(),
             func.sum(x),
@@ -97,27 +99,31 @@ def analyse(assessment: Assessment, *, first_only: bool = False) -> TestStats:
             func.max(AttemptQuestion.max_score),
         )
         .join(Attempt, Attempt.id == AttemptQuestion.attempt_id)
+        .join(Question, Question.id == AttemptQuestion.question_id)
         .where(scope, AttemptQuestion.max_score > 0)
-        .group_by(AttemptQuestion.question_key)
+        .group_by(Question.bank_id, AttemptQuestion.question_key)
     ).all()
     choices = db.session.execute(
-        select(AttemptQuestion.question_key, AnswerChoice.option_key, func.count())
+        select(
+            Question.bank_id, AttemptQuestion.question_key, AnswerChoice.option_key, func.count()
+        )
         .join(AttemptQuestion, AttemptQuestion.id == AnswerChoice.attempt_question_id)
         .join(Attempt, Attempt.id == AttemptQuestion.attempt_id)
+        .join(Question, Question.id == AttemptQuestion.question_id)
         .where(scope)
-        .group_by(AttemptQuestion.question_key, AnswerChoice.option_key)
+        .group_by(Question.bank_id, AttemptQuestion.question_key, AnswerChoice.option_key)
     ).all()
-    counts: dict[str, dict[str, int]] = {}
-    for key, option, times in choices:
-        counts.setdefault(key, {})[option] = times
-    labels = _labels(assessment, [row[0] for row in rows])
+    counts: dict[tuple[int, str], dict[str, int]] = {}
+    for bank_id, key, option, times in choices:
+        counts.setdefault((bank_id, key), {})[option] = times
+    labels = _labels([(row[0], row[1]) for row in rows])
     items, variance_sum, items_per_attempt = [], 0.0, 0.0
-    for key, n, sx, sxx, st, stt, sxt, max_score in rows:
+    for bank_id, key, n, sx, sxx, st, stt, sxt, max_score in rows:
         sx, sxx, st, stt, sxt = (float(v or 0) for v in (sx, sxx, st, stt, sxt))
         # The rest of the test (total minus this item): y = T - x.
         sy, syy, sxy = st - sx, stt - 2 * sxt + sxx, sxt - sxx
         facility = sx / (n * max_score) if n and max_score else None
-        kind, prompt, options = labels.get(key, ("", key, []))
+        kind, prompt, options = labels.get((bank_id, key), ("", key, []))
         items.append(
             ItemStats(
                 key=key,
@@ -126,7 +132,9 @@ def analyse(assessment: Assessment, *, first_only: bool = False) -> TestStats:
                 answers=n,
                 facility=facility,
                 discrimination=_correlation(n, sx, sxx, sy, syy, sxy),
-                options=[(oid, text, counts.get(key, {}).get(oid, 0)) for oid, text in options],
+                options=[
+                    (oid, text, counts.get((bank_id, key), {}).get(oid, 0)) for oid, text in options
+                ],
             )
         )
         if attempts:
@@ -154,20 +162,23 @@ def _alpha(assessment, scope, attempts, k, variance_sum) -> float | None:
     return (k / (k - 1)) * (1 - variance_sum / variance)
 
 
-def _labels(assessment, keys) -> dict[str, tuple[str, str, list[tuple[str, str]]]]:
-    """(type, prompt, [(option id, text)]) for each question, from the current versions."""
+def _labels(keys: list[tuple[int, str]]) -> dict[tuple[int, str], tuple[str, str, list]]:
+    """(type, prompt, [(option id, text)]) per (bank, question key), from the latest version."""
     if not keys:
         return {}
+    banks = {bank for bank, _key in keys}
     rows = db.session.scalars(
-        select(Question).where(Question.key.in_(keys)).order_by(Question.version)
+        select(Question)
+        .where(Question.bank_id.in_(banks), Question.key.in_({key for _bank, key in keys}))
+        .order_by(Question.version)
     )
     labels = {}
     for question in rows:
         spec = question.spec_es
-        options = [(str(o["id"]).lower(), o["text"]) for o in spec.get("options", [])]
+        options = [(str(o["id"]), o["text"]) for o in spec.get("options", [])]
         if question.type == "true_false":
             options = [("true", "V"), ("false", "F")]
-        labels[question.key] = (question.type, spec["prompt"], options)
+        labels[(question.bank_id, question.key)] = (question.type, spec["prompt"], options)
     return labels
 
 

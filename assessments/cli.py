@@ -134,3 +134,30 @@ def export_gift(slug: str, out: Path | None):
         click.echo(
             _("%(id)s: GIFT cannot express this question type; not exported.", id=qid), err=True
         )
+
+
+@assessments_cli.command("close-expired")
+def close_expired():
+    """Grade attempts whose time ran out while nobody was looking (run it from cron)."""
+    from sqlalchemy import select
+
+    from app.auth.models import User
+    from app.extensions import db
+    from assessments import services
+    from assessments.models import Attempt
+
+    due = list(
+        db.session.scalars(
+            select(Attempt).where(
+                Attempt.submitted_at.is_(None), Attempt.deadline_at < services.utcnow()
+            )
+        )
+    )
+    closed = 0
+    with click.progressbar(due, label=_("Closing attempts")) as attempts:
+        for attempt in attempts:
+            closed += services.submit_attempt(
+                attempt, db.session.get(User, attempt.user_id), automatic=True
+            )
+    db.session.commit()
+    click.echo(ngettext("%(num)d attempt closed.", "%(num)d attempts closed.", closed))

@@ -6,6 +6,7 @@ metadata rides in GIFT comments: ``[id:…]`` and ``[tag:…]`` as in Moodle, pl
 ``[difficulty:…]`` and ``[legal:…]``, which Moodle ignores.
 """
 
+import math
 import re
 from dataclasses import dataclass, field
 
@@ -23,7 +24,7 @@ ESCAPES = {
     "\\:": "\ue006",
 }
 UNESCAPE = {v: k[1] for k, v in ESCAPES.items()}
-META = re.compile(r"\[(id|tag|difficulty|legal):((?:\\\]|[^\]])+)\]")
+META = re.compile(r"\[(id|tag|difficulty|legal|points):((?:\\\]|[^\]])+)\]")
 WEIGHT = re.compile(r"^%(-?\d{1,3}(?:\.\d+)?)%")
 FORMAT_PREFIX = re.compile(r"^\[(html|moodle|plain|markdown)\]")
 SLUG_CHARS = re.compile(r"[^a-z0-9]+")
@@ -130,8 +131,29 @@ def _text_and_feedback(body: str) -> tuple[str, str | None]:
     return _clean(text), (_clean(feedback) or None) if _sep else None
 
 
+def _metadata_problem(question: dict, legal_ids) -> str | None:
+    if question.get("difficulty") not in (None, "easy", "medium", "hard"):
+        return str(
+            _l(
+                "unknown difficulty '%(value)s' (easy, medium or hard)",
+                value=question["difficulty"],
+            )
+        )
+    if legal_ids is not None:
+        unknown = [ref for ref in question.get("legal_refs", []) if ref not in legal_ids]
+        if unknown:
+            return str(_l("unknown legal reference '%(id)s'", id=unknown[0]))
+    try:
+        points = float(question.get("points", 1))
+    except (TypeError, ValueError):
+        points = -1
+    if not 0 <= points <= 1000:
+        return str(_l("must be a number of at least 0"))
+    return None
+
+
 def parse(
-    text: str, default_bank: str | None = None
+    text: str, default_bank: str | None = None, legal_ids: frozenset[str] | None = None
 ) -> tuple[list[GiftQuestion], list[GiftProblem]]:
     """Read a GIFT file: every question that parses, and every problem (with its line)."""
     questions: list[GiftQuestion] = []
@@ -139,10 +161,13 @@ def parse(
     bank = default_bank
     seen: set[tuple[str | None, str]] = set()
     for line, comments, lines in _blocks(text.lstrip("\ufeff")):
+        if lines[0].strip().startswith("$CATEGORY:"):
+            path = lines[0].strip().removeprefix("$CATEGORY:").strip()
+            bank = slugify(path.split("/")[-1]) or bank
+            lines, line = lines[1:], line + 1
+            if not lines:
+                continue  # a question written right under the category line is kept
         body = "\n".join(lines).strip()
-        if body.startswith("$CATEGORY:"):
-            bank = slugify(body.removeprefix("$CATEGORY:").strip().split("/")[-1]) or bank
-            continue
         meta = {"tag": [], "legal": []}
         for kind, value in META.findall(" ".join(comments)):
             value = value.replace("\\]", "]").strip()
@@ -162,6 +187,8 @@ def parse(
             name, encoded = _decode(encoded[2:end]).strip(), encoded[end + 2 :]
         label = name or _decode(encoded)[:40].strip()
         question, problem = _question(encoded, meta, name)
+        if not problem:
+            problem = _metadata_problem(question, legal_ids)
         if problem:
             problems.append(GiftProblem(line, label, str(problem)))
             continue
@@ -189,6 +216,11 @@ def _question(encoded: str, meta: dict, name: str):
         base["tags"] = [slugify(t) for t in meta["tag"]]
     if meta.get("difficulty"):
         base["difficulty"] = meta["difficulty"]
+    if meta.get("points"):
+        try:
+            base["points"] = float(meta["points"])
+        except ValueError:
+            base["points"] = meta["points"]  # reported by _metadata_problem
     if meta["legal"]:
         base["legal_refs"] = meta["legal"]
     if opening == -1 and closing == -1:
@@ -302,9 +334,10 @@ def _short(base: dict, content: str):
 
 def _number(text: str) -> float | None:
     try:
-        return float(_decode(text).strip())
+        value = float(_decode(text).strip())
     except ValueError:
         return None
+    return value if math.isfinite(value) else None
 
 
 def _numeric_answer(body: str):
@@ -360,7 +393,7 @@ def _escape(text: str) -> str:
 
 
 def _number_text(value: float) -> str:
-    return f"{value:g}"
+    return format(value, ".15g")  # "g" alone would round 1234567 to 1.23457e+06
 
 
 def _with_weight(weight, default: float) -> str:
@@ -379,6 +412,8 @@ def export(bank_slug: str, questions: list[dict]) -> tuple[str, list[str]]:
         meta = [f"[id:{q['id']}]"] + [f"[tag:{t}]" for t in q.get("tags", [])]
         if q.get("difficulty"):
             meta.append(f"[difficulty:{q['difficulty']}]")
+        if q.get("points", 1) != 1:
+            meta.append(f"[points:{_number_text(float(q['points']))}]")
         meta += [f"[legal:{ref}]" for ref in q.get("legal_refs", [])]
         out += [f"// {' '.join(meta)}", f"::{_escape(q['id'])}::{body}", ""]
     return "\n".join(out), skipped

@@ -69,5 +69,34 @@ def feedback_for(snapshot: dict, answer: Any) -> tuple[str, ...]:
 
 
 def public_view(snapshot: dict) -> dict:
-    """What the question page shows: the question without its key, in the attempt's order."""
-    return question_type(snapshot["type"]).public(snapshot["spec"], snapshot["order"])
+    """What the question page shows: no key, the attempt's order, random option names."""
+    view = question_type(snapshot["type"]).public(snapshot["spec"], snapshot["order"])
+    tokens = snapshot.get("tokens")
+    if not tokens:
+        return view
+    by_key = {key: token for token, key in tokens["keys"].items()}
+    by_item = {key: token for token, key in tokens["items"].items()}
+    for option in view.get("options", []) + view.get("choices", []):
+        option["id"] = by_key.get(option["id"], option["id"])
+    for item in view.get("items", []):
+        item["id"] = by_item.get(item["id"], item["id"])
+    return view
+
+
+def displayed_answer(snapshot: dict, answer: Any) -> Any:
+    """The stored answer in the page's terms (tokens), to pre-fill the form."""
+    tokens = snapshot.get("tokens")
+    if not tokens or answer is None:
+        return answer
+    by_key = {key: token for token, key in tokens["keys"].items()}
+    by_item = {key: token for token, key in tokens["items"].items()}
+    kind = snapshot["type"]
+    if kind == "single_choice":
+        return by_key.get(answer, answer)
+    if kind == "multiple_response":
+        return [by_key.get(a, a) for a in answer]
+    if kind == "matching":
+        return {by_item.get(k, k): v for k, v in answer.items()}
+    if kind == "ordering":
+        return [by_item.get(a, a) for a in answer]
+    return answer

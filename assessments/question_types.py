@@ -47,6 +47,18 @@ def normalise(text: str, *, case_sensitive: bool = False, accents: bool = False)
     return text
 
 
+SMALL_INT = re.compile(r"[0-9]{1,4}")
+
+
+def small_int(value) -> int | None:
+    """A form value that is a plain number of up to four ASCII digits, else None."""
+    return int(value) if isinstance(value, str) and SMALL_INT.fullmatch(value) else None
+
+
+def _finite_number(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
 def parse_number(text: str) -> float | None:
     """Read "3,5", "3.5", " -2 " or "1 000" as a number; None when it is not one."""
     cleaned = str(text).strip().replace(" ", "").replace("\u00a0", "")
@@ -270,8 +282,9 @@ class Matching(QuestionType):
         result = {}
         for pair in spec["pairs"]:
             value = form.get(f"a-{pair['id']}")
-            if value is not None and value.isdigit() and int(value) < len(answers):
-                result[str(pair["id"])] = answers[int(value)]
+            index = small_int(value)
+            if index is not None and index < len(answers):
+                result[str(pair["id"])] = answers[index]
         return result
 
     def score(self, spec, answer):
@@ -293,6 +306,9 @@ class Ordering(QuestionType):
         ids = [str(i.get("id", "")) for i in items if isinstance(i, Mapping)]
         if len(set(ids)) != len(items) or not all(ids):
             return [(("items",), _l("item ids must be unique"))]
+        for index, item in enumerate(items):
+            if not str(item.get("text", "")).strip():
+                return [(("items", index), _l("each item needs an id and a text"))]
         return []
 
     def shuffle_keys(self, spec):
@@ -310,9 +326,9 @@ class Ordering(QuestionType):
     def read_answer(self, form, spec, order):
         positions = {}
         for item in spec["items"]:
-            value = form.get(f"a-{item['id']}", "")
-            if value.isdigit() and 1 <= int(value) <= len(spec["items"]):
-                positions[str(item["id"])] = int(value)
+            value = small_int(form.get(f"a-{item['id']}", ""))
+            if value is not None and 1 <= value <= len(spec["items"]):
+                positions[str(item["id"])] = value
         return (
             [key for key, _pos in sorted(positions.items(), key=lambda kv: kv[1])]
             if len(set(positions.values())) == len(spec["items"])
@@ -341,6 +357,10 @@ class ShortAnswer(QuestionType):
         for index, item in enumerate(answers):
             if not isinstance(item, Mapping) or not str(item.get("text", "")).strip():
                 problems.append((("answers", index), _l("each accepted answer needs a text")))
+            elif "weight" in item and not _finite_number(item["weight"]):
+                problems.append(
+                    (("answers", index, "weight"), _l("a weight is a percentage from -100 to 100"))
+                )
         if not problems and max(float(a.get("weight", 100)) for a in answers) != 100:
             problems.append((("answers",), _l("one accepted answer must be worth 100%")))
         return problems
@@ -381,12 +401,20 @@ class Numeric(QuestionType):
             return [(("answers",), _l("needs at least one accepted answer"))]
         problems = []
         for index, item in enumerate(answers):
-            ok = isinstance(item, Mapping) and (
-                isinstance(item.get("value"), (int, float))
-                or (
-                    isinstance(item.get("min"), (int, float))
-                    and isinstance(item.get("max"), (int, float))
-                    and item["min"] <= item["max"]
+            ok = (
+                isinstance(item, Mapping)
+                and (
+                    (_finite_number(item.get("value")) and _finite_number(item.get("tolerance", 0)))
+                    or (
+                        _finite_number(item.get("min"))
+                        and _finite_number(item.get("max"))
+                        and item["min"] <= item["max"]
+                    )
+                )
+                and (
+                    not isinstance(item, Mapping)
+                    or "weight" not in item
+                    or _finite_number(item["weight"])
                 )
             )
             if not ok:

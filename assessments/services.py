@@ -11,6 +11,7 @@ from flask import current_app
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
+from werkzeug.datastructures import MultiDict
 
 from app.db import utcnow
 from app.errors import DomainError
@@ -41,6 +42,18 @@ class AttemptClosed(DomainError):
     """The attempt was already submitted (by the learner or by its deadline)."""
 
     message = _l("This attempt is already finished; your answers were kept.")
+
+
+class InvalidAnswer(DomainError):
+    """The submitted answer cannot be read (nothing was overwritten)."""
+
+    message = _l("Your answer could not be read, so it was not saved. Please check it.")
+
+
+INVALID_ANSWER_MESSAGES = {
+    "ordering": _l("Give each step a different position (1, 2, 3…); the answer was not saved."),
+    "numeric": _l("Write a number, for example 36 or 3,5; the answer was not saved."),
+}
 
 
 class AssessmentRetired(DomainError):
@@ -258,6 +271,7 @@ def start_attempt(
                     "type": question.type,
                     "spec": spec,
                     "order": order,
+                    "tokens": _tokens(question.type, spec, order),
                     "legal_refs": list(question.legal_refs),
                     "version": question.version,
                 },
@@ -271,6 +285,41 @@ def start_attempt(
         # A second tab started one at the same moment: use that one.
         return open_attempt(assessment, user)
     return attempt
+
+
+def _tokens(kind: str, spec: dict, order: list[str]) -> dict[str, dict[str, str]]:
+    """Random names for options and items, so the page never shows the authored ids.
+
+    Authored ids can betray the key (options "a, b, c" in the right order; matching answers
+    numbered like their items). ``keys`` names choices, ``items`` names the per-item fields.
+    """
+    rng = random.SystemRandom()
+
+    def names(values) -> dict[str, str]:
+        return {f"t{rng.getrandbits(40):010x}": str(v) for v in values}
+
+    if kind in ("single_choice", "multiple_response"):
+        return {"keys": names(order), "items": {}}
+    if kind == "matching":
+        return {"keys": names(order), "items": names(str(p["id"]) for p in spec["pairs"])}
+    if kind == "ordering":
+        return {"keys": {}, "items": names(order)}
+    return {"keys": {}, "items": {}}
+
+
+def translate_form(snapshot: dict, form) -> MultiDict:
+    """The posted answer with page tokens turned back into authored ids."""
+    tokens = snapshot.get("tokens") or {"keys": {}, "items": {}}
+    keys, items = tokens["keys"], tokens["items"]
+    out = MultiDict()
+    pairs = form.items(multi=True) if hasattr(form, "getlist") else form.items()
+    for name, value in pairs:
+        if name == "a":
+            out.add("a", keys.get(value, value) if keys else value)
+        elif name.startswith("a-"):
+            item = items.get(name[2:], name[2:]) if items else name[2:]
+            out.add(f"a-{item}", keys.get(value, value) if keys else value)
+    return out
 
 
 def is_past_deadline(attempt: Attempt) -> bool:
@@ -292,13 +341,35 @@ def save_answer(attempt: Attempt, aq: AttemptQuestion, form) -> None:
     """
     if not attempt.is_open or is_past_deadline(attempt):
         raise AttemptClosed()
-    if aq.is_locked:
-        return
     snapshot = aq.snapshot
-    aq.answer = question_type(snapshot["type"]).read_answer(
-        form, snapshot["spec"], snapshot["order"]
+    posted = translate_form(snapshot, form)
+    if aq.is_locked or not posted:
+        return  # a checked answer is final; a bare move (no answer fields) changes nothing
+    answer = question_type(snapshot["type"]).read_answer(
+        posted, snapshot["spec"], snapshot["order"]
     )
-    aq.answered_at = utcnow()
+    if answer in ([], {}, ""):
+        answer = None
+    if answer is None and any(v.strip() for v in posted.values()):
+        raise InvalidAnswer(INVALID_ANSWER_MESSAGES.get(snapshot["type"]))
+    now = utcnow()
+    # Decided by the database: nothing changes once the question is checked or the attempt
+    # is submitted, even by a request that started before.
+    still_open = (
+        select(Attempt.id)
+        .where(Attempt.id == aq.attempt_id, Attempt.submitted_at.is_(None))
+        .exists()
+    )
+    changed = db.session.execute(
+        update(AttemptQuestion)
+        .where(AttemptQuestion.id == aq.id, AttemptQuestion.is_locked.is_(False), still_open)
+        .values(answer=answer, answered_at=now),
+        execution_options={"synchronize_session": False},
+    ).rowcount
+    if not changed:
+        raise AttemptClosed()
+    set_committed_value(aq, "answer", answer)
+    set_committed_value(aq, "answered_at", now)
 
 
 def check_answer(attempt: Attempt, aq: AttemptQuestion, form) -> None:
@@ -316,7 +387,11 @@ def _grade_question(aq: AttemptQuestion) -> None:
     if snapshot["type"] in CHOICE_TYPES and aq.answer is not None:
         chosen = aq.answer if isinstance(aq.answer, list) else [aq.answer]
         db.session.add_all(
-            AnswerChoice(attempt_question_id=aq.id, option_key=str(c).lower()) for c in chosen
+            AnswerChoice(
+                attempt_question_id=aq.id,
+                option_key=str(c).lower() if snapshot["type"] == "true_false" else str(c),
+            )
+            for c in chosen
         )
 
 

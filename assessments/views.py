@@ -11,6 +11,7 @@ from app.legal import registry
 from app.security import Role, role_required
 from assessments import analysis as item_analysis
 from assessments import presenters, queries, services
+from assessments.question_types import small_int
 
 bp = Blueprint("assessments", __name__, url_prefix="/evaluaciones")
 SLUG = "<string(maxlength=80):slug>"
@@ -105,16 +106,27 @@ def question(attempt_id: int, position: int):
                 services.check_answer(attempt, aq, request.form)
             else:
                 services.save_answer(attempt, aq, request.form)
+        except services.InvalidAnswer as exc:
+            db.session.rollback()
+            flash(str(exc.message), "danger")
+            return redirect(
+                url_for("assessments.question", attempt_id=attempt.id, position=position)
+            )
         except DomainError as exc:
             flash(str(exc.message), "warning")
             return redirect(url_for("assessments.result", attempt_id=attempt.id))
         db.session.commit()
         return redirect(_after(attempt, position, action))
+    remaining = None
+    if attempt.deadline_at is not None:
+        remaining = max(1, int((attempt.deadline_at - services.utcnow()).total_seconds() // 60))
     return render_template(
         "assessments/question.html",
         attempt=attempt,
         aq=aq,
         position=position,
+        remaining=remaining,
+        answer=presenters.displayed_answer(aq.snapshot, aq.answer),
         view=presenters.public_view(aq.snapshot),
         form=ConfirmForm(),
         feedback=_immediate_feedback(attempt, aq),
@@ -127,8 +139,9 @@ def _after(attempt, position: int, action: str) -> str:
         return url_for("assessments.question", attempt_id=attempt.id, position=position)
     if action == "prev" and position > 1:
         return url_for("assessments.question", attempt_id=attempt.id, position=position - 1)
-    if action.startswith("goto-") and action[5:].isdigit() and 1 <= int(action[5:]) <= total:
-        return url_for("assessments.question", attempt_id=attempt.id, position=int(action[5:]))
+    target = small_int(action.removeprefix("goto-")) if action.startswith("goto-") else None
+    if target is not None and 1 <= target <= total:
+        return url_for("assessments.question", attempt_id=attempt.id, position=target)
     if action == "next" and position < total:
         return url_for("assessments.question", attempt_id=attempt.id, position=position + 1)
     return url_for("assessments.summary", attempt_id=attempt.id)

@@ -288,3 +288,73 @@ def test_two_simultaneous_submits_grade_once(make_app, tmp_path):
     with app.app_context():
         choices = db.session.scalar(select(func.count()).select_from(AnswerChoice))
         assert choices == 4  # graded once: one row per chosen option, not two
+
+
+def test_moving_through_the_side_list_keeps_the_saved_answer(quizzes, client, login, learner):
+    login(learner)
+    attempt = start(client)
+    aq = attempt.questions[0]
+    client.post(f"/evaluaciones/intento/{attempt.id}/1", data=answer_form(aq))
+    db.session.refresh(aq)
+    saved = aq.answer
+    client.post(f"/evaluaciones/intento/{attempt.id}/1", data={"go": "goto-2"})
+    db.session.refresh(aq)
+    assert aq.answer == saved is not None
+
+
+def test_the_page_never_shows_authored_ids(quizzes, client, login, learner):
+    login(learner)
+    attempt = start(client)
+    for aq in attempt.questions:
+        page = client.get(f"/evaluaciones/intento/{attempt.id}/{aq.position}").get_data(
+            as_text=True
+        )
+        if aq.snapshot["type"] in ("single_choice", "multiple_response"):
+            assert 'value="a"' not in page and 'value="b"' not in page
+        if aq.snapshot["type"] in ("matching", "ordering"):
+            assert 'name="a-a"' not in page and 'name="a-1"' not in page
+            assert 'value="0"' not in page
+
+
+def test_tokens_from_the_page_are_understood(quizzes, learner):
+    attempt = services.start_attempt(quizzes["muestra-final"], learner, "es")
+    aq = next(q for q in attempt.questions if q.question_key == "plazo-estacion")
+    token = next(t for t, key in aq.snapshot["tokens"]["keys"].items() if key == "a")
+    services.save_answer(attempt, aq, MultiDict({"a": token}))
+    assert aq.answer == "a"
+
+
+def test_unreadable_answers_are_refused_and_keep_the_previous_one(quizzes, client, login, learner):
+    login(learner)
+    attempt = start(client)
+    position = next(q.position for q in attempt.questions if q.question_key == "horas-numerico")
+    aq = attempt.questions[position - 1]
+    client.post(f"/evaluaciones/intento/{attempt.id}/{position}", data={"a": "36"})
+    response = client.post(
+        f"/evaluaciones/intento/{attempt.id}/{position}",
+        data={"a": "treinta y seis", "go": "next"},
+        follow_redirects=True,
+    )
+    assert "Escriba un número" in response.get_data(as_text=True)
+    db.session.refresh(aq)
+    assert aq.answer == 36.0
+
+
+def test_odd_navigation_values_are_harmless(quizzes, client, login, learner):
+    login(learner)
+    attempt = start(client)
+    for go in ("goto-²", "goto-99999999999", "goto-0", "nada"):
+        response = client.post(f"/evaluaciones/intento/{attempt.id}/1", data={"go": go})
+        assert response.status_code == 302
+    form = {"a-" + "x" * 50: "²", "a": "9" * 5000}
+    assert client.post(f"/evaluaciones/intento/{attempt.id}/2", data=form).status_code == 302
+
+
+def test_close_expired_grades_abandoned_attempts(quizzes, runner, learner):
+    attempt = services.start_attempt(quizzes["muestra-final"], learner, "es")
+    db.session.commit()
+    with time_machine.travel(utcnow() + timedelta(hours=2)):
+        result = runner.invoke(args=["assessments", "close-expired"])
+    assert result.exit_code == 0, result.output
+    db.session.refresh(attempt)
+    assert attempt.submitted_at is not None and attempt.auto_submitted

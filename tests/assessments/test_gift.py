@@ -174,3 +174,31 @@ def test_gift_parser_never_raises(text):
     questions, problems = gift.parse(text)
     for question in questions:
         assert question.data["id"]
+
+
+def test_category_line_right_above_a_question_keeps_the_question():
+    questions, problems = gift.parse("$CATEGORY: $course$/top/Banco\n::Q::Texto {=a ~b}\n")
+    assert problems == [] and questions[0].bank == "banco" and questions[0].data["id"] == "q"
+
+
+def test_large_numbers_and_points_round_trip():
+    entry = {
+        "id": "grande",
+        "type": "numeric",
+        "prompt": "¿Cuánto?",
+        "points": 2.0,
+        "answers": [{"value": 1234567.0, "tolerance": 0.0}],
+    }
+    text, _skipped = gift.export("b", [entry])
+    (question,), problems = gift.parse(text)
+    assert problems == []
+    assert question.data["answers"][0]["value"] == 1234567.0 and question.data["points"] == 2.0
+
+
+def test_metadata_and_numbers_are_checked_with_line_numbers():
+    text = (
+        "// [difficulty:extrema]\n::A::x {=a ~b}\n\n// [legal:ley-inventada]\n::B::y {=a ~b}\n"
+        "\n::C::z {#inf}\n"
+    )
+    _questions, problems = gift.parse(text, legal_ids=frozenset({"vccr-art36"}))
+    assert [p.line for p in problems] == [2, 5, 7]
