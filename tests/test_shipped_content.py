@@ -68,3 +68,28 @@ def test_every_shipped_question_has_feedback_and_a_reference():
             assert has_feedback, f"{bank.slug}/{question.id}: feedback"
             assert question.spec_en is not None, f"{bank.slug}/{question.id}: English"
             assert not MISNOMER.search(str(spec)), f"{bank.slug}/{question.id}: misnomer"
+
+
+def test_shipped_gift_example_produces_the_same_bank():
+    """assessments/banks/doc-101.gift is the GIFT twin of doc-101.yaml (Spanish)."""
+    from assessments import gift
+    from assessments.loader import load_bank
+    from tests.assessments.test_gift import question_key
+
+    bank = load_bank(ASSESSMENTS_PACKAGE / "banks" / "doc-101.yaml")
+    text = (ASSESSMENTS_PACKAGE / "banks" / "doc-101.gift").read_text(encoding="utf-8")
+    imported, problems = gift.parse(text, legal_ids=frozenset(load_registry().provisions))
+    assert problems == []
+    assert [q.data["id"] for q in imported] == [q.id for q in bank.questions]
+    for entry, question in zip((q.data for q in imported), bank.questions, strict=True):
+        expected = {
+            "id": question.id,
+            "tags": list(question.tags),
+            "difficulty": question.difficulty,
+            "legal_refs": list(question.legal_refs),
+            **question.spec_es,
+        }
+        for key in ("type", "prompt", "explanation", "tags", "legal_refs", "difficulty"):
+            assert entry.get(key) == expected.get(key), (question.id, key)
+        assert float(entry.get("points", 1)) == question.points, question.id
+        assert question_key(entry) == question_key(expected), question.id
