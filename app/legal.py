@@ -56,7 +56,9 @@ class Provision:
 
     def citation(self, locale: str) -> str:
         """Short citation, e.g. "CVRC, Art. 36"."""
-        return f"{self.instrument.short.get(locale)}, {self.label.get(locale)}"
+        short, label = self.instrument.short.get(locale), self.label.get(locale)
+        # Rulings are cited by their own name ("AR 388/2022"), not "AR 388/2022, AR 388/2022".
+        return short if label == short or label.startswith(short) else f"{short}, {label}"
 
 
 @dataclass(frozen=True)

@@ -93,3 +93,9 @@ def test_shipped_gift_example_produces_the_same_bank():
             assert entry.get(key) == expected.get(key), (question.id, key)
         assert float(entry.get("points", 1)) == question.points, question.id
         assert question_key(entry) == question_key(expected), question.id
+
+
+def test_rulings_are_cited_once_by_their_name():
+    registry = load_registry()
+    assert registry.provisions["scjn-ar-388-2022-general"].citation("es") == "AR 388/2022"
+    assert registry.provisions["vccr-art36"].citation("en") == "VCCR, Art. 36"
