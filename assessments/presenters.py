@@ -5,62 +5,16 @@ from typing import Any
 from assessments.question_types import question_type
 
 
-def _options(spec) -> dict[str, str]:
-    return {str(o["id"]): o["text"] for o in spec.get("options", [])}
-
-
 def answer_text(snapshot: dict, answer: Any, yes: str, no: str) -> str:
     """The learner's answer as text ("" when unanswered)."""
-    kind, spec = snapshot["type"], snapshot["spec"]
-    if answer in (None, [], {}):
-        return ""
-    if kind == "single_choice":
-        return _options(spec).get(str(answer), "")
-    if kind == "multiple_response":
-        return "; ".join(_options(spec)[a] for a in answer if a in _options(spec))
-    if kind == "true_false":
-        return yes if answer else no
-    if kind == "matching":
-        return "; ".join(f"{p['prompt']} → {answer.get(str(p['id']), '—')}" for p in spec["pairs"])
-    if kind == "ordering":
-        items = {str(i["id"]): i["text"] for i in spec["items"]}
-        return " → ".join(items[a] for a in answer if a in items)
-    if kind == "numeric":
-        return f"{answer:g}"
-    return str(answer)
+    words = {"true": yes, "false": no}
+    return question_type(snapshot["type"]).describe_answer(snapshot["spec"], answer, words)
 
 
 def correct_text(snapshot: dict, yes: str, no: str) -> str:
     """The right answer as text."""
-    kind, spec = snapshot["type"], snapshot["spec"]
-    if kind == "single_choice":
-        return next(
-            o["text"]
-            for o in spec["options"]
-            if o.get("correct") or float(o.get("weight", 0)) == 100
-        )
-    if kind == "multiple_response":
-        return "; ".join(o["text"] for o in spec["options"] if float(o.get("weight", 0)) > 0)
-    if kind == "true_false":
-        return yes if spec["answer"] else no
-    if kind == "matching":
-        return "; ".join(f"{p['prompt']} → {p['answer']}" for p in spec["pairs"])
-    if kind == "ordering":
-        return " → ".join(i["text"] for i in spec["items"])
-    if kind == "short_answer":
-        return " / ".join(a["text"] for a in spec["answers"] if float(a.get("weight", 100)) == 100)
-    if kind == "numeric":
-        parts = []
-        for a in spec["answers"]:
-            if float(a.get("weight", 100)) != 100:
-                continue
-            if "value" in a:
-                tolerance = float(a.get("tolerance", 0))
-                parts.append(f"{a['value']:g}" + (f" ± {tolerance:g}" if tolerance else ""))
-            else:
-                parts.append(f"{a['min']:g}–{a['max']:g}")
-        return " / ".join(parts)
-    return ""
+    words = {"true": yes, "false": no}
+    return question_type(snapshot["type"]).describe_key(snapshot["spec"], words)
 
 
 def feedback_for(snapshot: dict, answer: Any) -> tuple[str, ...]:
@@ -70,7 +24,8 @@ def feedback_for(snapshot: dict, answer: Any) -> tuple[str, ...]:
 
 def public_view(snapshot: dict) -> dict:
     """What the question page shows: no key, the attempt's order, random option names."""
-    view = question_type(snapshot["type"]).public(snapshot["spec"], snapshot["order"])
+    kind = question_type(snapshot["type"])
+    view = kind.public(snapshot["spec"], snapshot["order"]) | {"template": kind.template}
     tokens = snapshot.get("tokens")
     if not tokens:
         return view

@@ -88,6 +88,11 @@ class QuestionType:
         return []
 
     # -- presentation -----------------------------------------------------------------------
+    @property
+    def template(self) -> str:
+        """The template that renders this type's form field."""
+        return f"assessments/types/{self.name}.html"
+
     def shuffle_keys(self, spec: Mapping) -> list[str]:
         """Ids whose order may be shuffled when the attempt starts (options, answers…)."""
         return []
@@ -100,10 +105,18 @@ class QuestionType:
         """Turn submitted form values (field names ``a`` / ``a-<id>``) into a stored answer."""
         return None
 
-    # -- scoring ----------------------------------------------------------------------------
+    # -- scoring and feedback -----------------------------------------------------------------
     def score(self, spec: Mapping, answer: Any) -> Result:
         """Score ``answer`` against the key; must stay within [0, points]."""
         return Result(0.0, 0.0)
+
+    def describe_answer(self, spec: Mapping, answer: Any, words: Mapping[str, str]) -> str:
+        """A stored answer as text for the review page ("" when unanswered)."""
+        return "" if answer in (None, [], {}) else str(answer)
+
+    def describe_key(self, spec: Mapping, words: Mapping[str, str]) -> str:
+        """The right answer as text for the review page."""
+        return ""
 
 
 def _options_by_id(spec: Mapping) -> dict[str, Mapping]:
@@ -167,6 +180,13 @@ class SingleChoice(QuestionType):
         value = form.get("a")
         return value if value in _options_by_id(spec) else None
 
+    def describe_answer(self, spec, answer, words):
+        option = _options_by_id(spec).get(str(answer)) if answer is not None else None
+        return option["text"] if option else ""
+
+    def describe_key(self, spec, words):
+        return next(o["text"] for o in spec["options"] if _weight(o) == 100)
+
     def score(self, spec, answer):
         points = float(spec.get("points", 1))
         options = _options_by_id(spec)
@@ -200,6 +220,13 @@ class MultipleResponse(QuestionType):
         values = form.getlist("a") if hasattr(form, "getlist") else form.get("a", [])
         return sorted({v for v in values if v in options})
 
+    def describe_answer(self, spec, answer, words):
+        options = _options_by_id(spec)
+        return "; ".join(options[a]["text"] for a in (answer or []) if a in options)
+
+    def describe_key(self, spec, words):
+        return "; ".join(o["text"] for o in spec["options"] if _weight(o) > 0)
+
     def score(self, spec, answer):
         points = float(spec.get("points", 1))
         options = _options_by_id(spec)
@@ -224,6 +251,12 @@ class TrueFalse(QuestionType):
 
     def read_answer(self, form, spec, order):
         return {"true": True, "false": False}.get(form.get("a"))
+
+    def describe_answer(self, spec, answer, words):
+        return "" if answer is None else words["true" if answer else "false"]
+
+    def describe_key(self, spec, words):
+        return words["true" if spec["answer"] else "false"]
 
     def score(self, spec, answer):
         points = float(spec.get("points", 1))
@@ -287,6 +320,14 @@ class Matching(QuestionType):
                 result[str(pair["id"])] = answers[index]
         return result
 
+    def describe_answer(self, spec, answer, words):
+        if not answer:
+            return ""
+        return "; ".join(f"{p['prompt']} → {answer.get(str(p['id']), '—')}" for p in spec["pairs"])
+
+    def describe_key(self, spec, words):
+        return "; ".join(f"{p['prompt']} → {p['answer']}" for p in spec["pairs"])
+
     def score(self, spec, answer):
         points = float(spec.get("points", 1))
         answer = answer or {}
@@ -335,6 +376,13 @@ class Ordering(QuestionType):
             else None
         )
 
+    def describe_answer(self, spec, answer, words):
+        items = {str(i["id"]): i["text"] for i in spec["items"]}
+        return " → ".join(items[a] for a in (answer or []) if a in items)
+
+    def describe_key(self, spec, words):
+        return " → ".join(i["text"] for i in spec["items"])
+
     def score(self, spec, answer):
         points = float(spec.get("points", 1))
         correct = [str(i["id"]) for i in spec["items"]]
@@ -368,6 +416,9 @@ class ShortAnswer(QuestionType):
     def read_answer(self, form, spec, order):
         value = (form.get("a") or "").strip()
         return value[:500] or None
+
+    def describe_key(self, spec, words):
+        return " / ".join(a["text"] for a in spec["answers"] if float(a.get("weight", 100)) == 100)
 
     def score(self, spec, answer):
         points = float(spec.get("points", 1))
@@ -424,8 +475,24 @@ class Numeric(QuestionType):
         return problems
 
     def read_answer(self, form, spec, order):
-        value = parse_number(form.get("a") or "")
-        return value
+        return parse_number(form.get("a") or "")
+
+    def describe_answer(self, spec, answer, words):
+        return "" if answer is None else format(answer, ",.15g")
+
+    def describe_key(self, spec, words):
+        parts = []
+        for a in spec["answers"]:
+            if float(a.get("weight", 100)) != 100:
+                continue
+            if "value" in a:
+                tolerance = float(a.get("tolerance", 0))
+                parts.append(
+                    format(a["value"], ",.15g") + (f" ± {tolerance:.15g}" if tolerance else "")
+                )
+            else:
+                parts.append(f"{a['min']:,.15g}–{a['max']:,.15g}")
+        return " / ".join(parts)
 
     @staticmethod
     def _matches(accepted: Mapping, value: float) -> bool:
