@@ -10,11 +10,13 @@ def init_app(app: Flask) -> None:
     from app.content_registry import register_content_source
     from app.signals import assessment_passed, simulation_passed
     from courses import panels
+    from courses.cli import courses_cli
     from courses.content_source import SOURCE
     from courses.services import on_item_passed
     from courses.views import bp
 
     app.register_blueprint(bp)
+    app.cli.add_command(courses_cli)
     panels.register()
     register_content_source(SOURCE)
     if not _receivers:

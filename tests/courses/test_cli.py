@@ -40,3 +40,10 @@ def test_sync_then_export_cli(runner, tmp_path):
     assert (
         tmp_path / "out" / "courses" / "muestra-consular" / "lessons" / "01-notificacion.en.md"
     ).is_file()
+
+
+def test_report_lists_words_references_and_pending_facts(runner):
+    result = runner.invoke(args=["courses", "report"])
+    assert result.exit_code == 0, result.output
+    assert "**01-notificacion**" in result.output and "vccr-art36" in result.output
+    assert "Ejemplo de nota para formadores" in result.output
