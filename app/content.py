@@ -158,6 +158,20 @@ def load_yaml(path: Path) -> Document:
     return parse_yaml(text, path)
 
 
+def load_mapping(path: Path) -> Document:
+    """Read a YAML file whose top level must be a mapping of keys.
+
+    :raises ContentErrors: when the file is unreadable, malformed or not a mapping.
+    """
+    try:
+        doc = load_yaml(path)
+    except ContentError as exc:
+        raise ContentErrors([exc]) from exc
+    if not isinstance(doc.data, dict):
+        raise ContentErrors([doc.error((), _l("must be a mapping"))])
+    return doc
+
+
 def read_markdown(path: Path) -> tuple[Document, str]:
     """Read a Markdown file with YAML front matter between ``---`` lines.
 

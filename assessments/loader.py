@@ -10,7 +10,14 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from app.content import ContentError, ContentErrors, Document, content_hash, load_yaml
+from app.content import (
+    ContentError,
+    ContentErrors,
+    Document,
+    content_hash,
+    load_mapping,
+    load_yaml,
+)
 from app.i18n import _l
 from assessments.question_types import QUESTION_TYPES, question_type
 
@@ -185,14 +192,9 @@ def load_bank(path: Path, refs: References = NO_CHECKS) -> BankDoc:
 
     :raises ContentErrors: with every problem found.
     """
-    try:
-        doc = load_yaml(path)
-    except ContentError as exc:
-        raise ContentErrors([exc]) from exc
+    doc = load_mapping(path)
     errors: list[ContentError] = []
-    data = doc.data if isinstance(doc.data, dict) else None
-    if data is None:
-        raise ContentErrors([doc.error((), _l("must be a mapping"))])
+    data = doc.data
     errors.extend(doc.unknown_keys((), data, {"slug", "title", "questions"}))
     slug = data.get("slug")
     if slug != path.name.removesuffix(".yaml"):
@@ -358,14 +360,9 @@ def load_definition(
 
     :raises ContentErrors: with every problem found.
     """
-    try:
-        doc = load_yaml(path)
-    except ContentError as exc:
-        raise ContentErrors([exc]) from exc
+    doc = load_mapping(path)
     errors: list[ContentError] = []
-    data = doc.data if isinstance(doc.data, dict) else None
-    if data is None:
-        raise ContentErrors([doc.error((), _l("must be a mapping"))])
+    data = doc.data
     errors.extend(doc.unknown_keys((), data, DEFINITION_KEYS))
     slug = data.get("slug")
     if slug != path.name.removesuffix(".yaml"):
