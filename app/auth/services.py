@@ -244,8 +244,10 @@ def _count_unknown_failure(email: str) -> None:
     :raises AccountLocked: once the same number of failures would have locked a real account.
     """
     strategy, item = _unknown_limit()
-    if not strategy.hit(item, "login-unknown", email):
-        reset_at = strategy.get_window_stats(item, "login-unknown", email).reset_time
+    # Namespaced like Flask-Limiter's own keys, so a shared Redis keeps installations apart.
+    keys = (current_app.config.get("RATELIMIT_KEY_PREFIX") or "aula", "login-unknown", email)
+    if not strategy.hit(item, *keys):
+        reset_at = strategy.get_window_stats(item, *keys).reset_time
         raise AccountLocked(_minutes_left(timedelta(seconds=reset_at - time.time())))
 
 
