@@ -22,6 +22,14 @@ def feedback_for(snapshot: dict, answer: Any) -> tuple[str, ...]:
     return question_type(snapshot["type"]).score(snapshot["spec"], answer).feedback
 
 
+def _page_names(tokens: dict) -> tuple[dict[str, str], dict[str, str]]:
+    """Authored id → page token, for choices and for items."""
+    return (
+        {key: token for token, key in tokens["keys"].items()},
+        {key: token for token, key in tokens["items"].items()},
+    )
+
+
 def public_view(snapshot: dict) -> dict:
     """What the question page shows: no key, the attempt's order, random option names."""
     kind = question_type(snapshot["type"])
@@ -29,8 +37,7 @@ def public_view(snapshot: dict) -> dict:
     tokens = snapshot.get("tokens")
     if not tokens:
         return view
-    by_key = {key: token for token, key in tokens["keys"].items()}
-    by_item = {key: token for token, key in tokens["items"].items()}
+    by_key, by_item = _page_names(tokens)
     for option in view.get("options", []) + view.get("choices", []):
         option["id"] = by_key.get(option["id"], option["id"])
     for item in view.get("items", []):
@@ -43,8 +50,7 @@ def displayed_answer(snapshot: dict, answer: Any) -> Any:
     tokens = snapshot.get("tokens")
     if not tokens or answer is None:
         return answer
-    by_key = {key: token for token, key in tokens["keys"].items()}
-    by_item = {key: token for token, key in tokens["items"].items()}
+    by_key, by_item = _page_names(tokens)
     kind = snapshot["type"]
     if kind == "single_choice":
         return by_key.get(answer, answer)

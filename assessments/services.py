@@ -258,10 +258,9 @@ def start_attempt(
         spec = question.spec(attempt.locale)
         kind = question_type(question.type)
         order = kind.shuffle_keys(spec)
-        if definition["shuffle_options"] and question.type != "ordering":
+        # Ordering items are always shuffled: their authored order is the answer.
+        if definition["shuffle_options"] or question.type == "ordering":
             rng.shuffle(order)
-        elif question.type == "ordering":
-            rng.shuffle(order)  # the learner must not see the right order
         attempt.questions.append(
             AttemptQuestion(
                 position=position,

@@ -121,6 +121,14 @@ class CompletionRules:
     assessments: str = "pass-all"  # "pass-all" or "none"
     simulations: str = "pass-all"  # "pass-all" or "none"
 
+    def as_dict(self) -> dict:
+        """Plain form for YAML, hashing and storage."""
+        return {
+            "lessons": self.lessons,
+            "assessments": self.assessments,
+            "simulations": self.simulations,
+        }
+
 
 @dataclass(frozen=True)
 class CourseDoc:
@@ -168,11 +176,7 @@ class CourseDoc:
                 }
                 for m in self.modules
             ],
-            "completion": {
-                "lessons": self.completion.lessons,
-                "assessments": self.completion.assessments,
-                "simulations": self.completion.simulations,
-            },
+            "completion": self.completion.as_dict(),
             "glossary": [
                 {"id": g.id, "term": g.term.as_dict(), "definition": g.definition.as_dict()}
                 for g in self.glossary
@@ -361,13 +365,21 @@ def load_course(folder: Path, refs: References = NO_CHECKS, *, draft: bool = Fal
     )
 
 
+REQUIRED_WHEN = (
+    ("lesson", "lessons", "all"),
+    ("assessment", "assessments", "pass-all"),
+    ("simulation", "simulations", "pass-all"),
+)
+
+
+def required_kinds(completion: dict) -> set[str]:
+    """The item kinds that finishing a course takes, by its completion rules (plain form)."""
+    return {kind for kind, rule, value in REQUIRED_WHEN if completion.get(rule, value) == value}
+
+
 def _has_required_item(modules, completion: CompletionRules) -> bool:
-    counts = {
-        "lesson": completion.lessons == "all",
-        "assessment": completion.assessments == "pass-all",
-        "simulation": completion.simulations == "pass-all",
-    }
-    return any(counts[i.kind] and not i.optional for m in modules for i in m.items)
+    kinds = required_kinds(completion.as_dict())
+    return any(i.kind in kinds and not i.optional for m in modules for i in m.items)
 
 
 def _glossary(doc, rows, check) -> list[GlossaryTerm]:

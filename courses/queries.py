@@ -7,7 +7,7 @@ from sqlalchemy.orm import joinedload, load_only
 
 from app.content_registry import item_titles
 from app.extensions import db
-from courses.loader import FAMILIES
+from courses.loader import FAMILIES, required_kinds
 from courses.models import Course, CourseItem, CourseVersion, Enrollment, ItemProgress, Lesson
 
 
@@ -108,13 +108,8 @@ def outline(version: CourseVersion, enrollment: Enrollment | None) -> list[Outli
 
 def required_of(version: CourseVersion, items: list[CourseItem]) -> list[CourseItem]:
     """The items among ``items`` that completing ``version`` takes, by its completion rules."""
-    rules = version.completion
-    wanted = {
-        "lesson": rules.get("lessons", "all") == "all",
-        "assessment": rules.get("assessments", "pass-all") == "pass-all",
-        "simulation": rules.get("simulations", "pass-all") == "pass-all",
-    }
-    return [i for i in items if wanted[i.kind] and not i.is_optional]
+    kinds = required_kinds(version.completion)
+    return [i for i in items if i.kind in kinds and not i.is_optional]
 
 
 def completed_item_ids(enrollment: Enrollment) -> set[int]:

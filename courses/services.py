@@ -190,7 +190,7 @@ def enroll(course: Course, user, source: str = "self", *, retake: bool = False) 
     except IntegrityError:
         return open_enrollment(user, course)
     # A quiz passed before enrolling (from its own page, or in another course) counts.
-    items = enrollment.version.items if enrollment.version else course.current_version.items
+    items = course.current_version.items  # the version the enrolment was just made on
     passed = assessment_queries.passed_slugs(user, [i.ref for i in items if i.kind == "assessment"])
     for item in items:
         if item.kind == "assessment" and item.ref in passed:
