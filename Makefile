@@ -27,7 +27,7 @@ test-browser: system-deps browser-deps install-dev translations
 
 ## system-deps: WeasyPrint's libraries and fonts (Debian packages), installed once
 system-deps:
-	@if ! ldconfig -p | grep -q libpangoft2-1.0 || \
+	@if ! ldconfig -p | grep -q libpangoft2-1.0 || ! ldconfig -p | grep -q libharfbuzz-subset || \
 	    [ ! -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]; then \
 		echo "Installing WeasyPrint's system libraries and fonts (apt-get)"; \
 		$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq \

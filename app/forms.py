@@ -1,8 +1,9 @@
 """Small forms shared by every package: button-only confirmations and the language switch."""
 
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, SelectField, StringField, SubmitField
+from wtforms import HiddenField, SelectField, SelectMultipleField, StringField, SubmitField
 from wtforms.validators import DataRequired, InputRequired, Length
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.i18n import LANGUAGE_NAMES, _l
 
@@ -18,6 +19,13 @@ def text_field(label, max_length: int, *, required=True, message=None, **kwargs)
     if required:
         validators.insert(0, DataRequired(message=message or _l("This field is required.")))
     return StringField(label, filters=[strip_text], validators=validators, **kwargs)
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """A list of checkboxes (works without JavaScript, unlike a multi-select)."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
 
 
 class ConfirmForm(FlaskForm):

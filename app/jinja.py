@@ -6,6 +6,7 @@ from flask_babel import format_date, format_datetime, format_decimal, format_tim
 from app.audit import action_label
 from app.content_registry import item_link
 from app.i18n import LANGUAGE_NAMES, get_locale
+from app.markdown import render_markdown
 from app.security import ROLE_LABELS, Role
 
 
@@ -19,6 +20,7 @@ def register_jinja(app: Flask) -> None:
         duration=lambda seconds: format_timedelta(seconds, threshold=1.1, granularity="minute"),
         role_label=lambda role: ROLE_LABELS[Role(role)],
         action_label=action_label,
+        markdown=render_markdown,
     )
     app.jinja_env.globals.update(
         LANGUAGE_NAMES=LANGUAGE_NAMES,

@@ -1,10 +1,34 @@
 """Case-documentation simulations: branching interviews, case records and rubric scoring."""
 
-from flask import Flask
+from flask import Flask, url_for
 
 
 def init_app(app: Flask) -> None:
-    """Register the case-simulations blueprint."""
+    """Register the blueprint, CLI, content source, home panels and course item links."""
+    from app.content_registry import register_content_source, register_item_link
+    from case_simulations import panels
+    from case_simulations.cli import case_simulations_cli
+    from case_simulations.content_source import SOURCE
     from case_simulations.views import bp
 
     app.register_blueprint(bp)
+    app.cli.add_command(case_simulations_cli)
+    register_content_source(SOURCE)
+    panels.register()
+    register_item_link(
+        "simulation", lambda slug: url_for("case_simulations.briefing", slug=slug), _titles
+    )
+
+
+def _titles(slugs: list[str]) -> dict[str, tuple[str, str | None]]:
+    from sqlalchemy import select
+
+    from app.extensions import db
+    from case_simulations.models import Scenario, ScenarioVersion
+
+    rows = db.session.execute(
+        select(Scenario.slug, ScenarioVersion.title_es, ScenarioVersion.title_en)
+        .join(ScenarioVersion, ScenarioVersion.id == Scenario.current_version_id)
+        .where(Scenario.slug.in_(slugs))
+    )
+    return {slug: (es, en) for slug, es, en in rows}

@@ -28,6 +28,7 @@ def make_config(**overrides) -> dict:
     values["COURSES_CONTENT_DIR"] = str(DATA / "courses")
     values["ASSESSMENTS_BANKS_DIR"] = str(DATA / "assessments" / "banks")
     values["ASSESSMENTS_DEFINITIONS_DIR"] = str(DATA / "assessments" / "definitions")
+    values["CASE_SIMULATIONS_DIR"] = str(DATA / "case_simulations" / "scenarios")
     values.update(overrides)
     return values
 

@@ -8,14 +8,12 @@ from wtforms import (
     DateField,
     PasswordField,
     SelectField,
-    SelectMultipleField,
     SubmitField,
 )
 from wtforms.validators import Optional, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.auth.forms import PasswordPolicy, email_field
-from app.forms import text_field
+from app.forms import MultiCheckboxField, text_field
 from app.i18n import LANGUAGE_NAMES, _l
 from app.security import ROLE_LABELS, Role
 
@@ -31,13 +29,6 @@ TIMEZONES = [
     ("America/Los_Angeles", "America/Los_Angeles"),
     ("America/Guatemala", "America/Guatemala"),
 ]
-
-
-class MultiCheckboxField(SelectMultipleField):
-    """A list of checkboxes (works without JavaScript, unlike a multi-select)."""
-
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 class UserForm(FlaskForm):

@@ -10,6 +10,9 @@ from app.extensions import db
 from assessments import content_source as quiz_source
 from assessments import services as quiz_services
 from assessments.models import Assessment
+from case_simulations import content_source as simulation_source
+from case_simulations import services as simulation_services
+from case_simulations.models import Scenario
 from courses import content_source, services
 from tests.factories import make_user
 
@@ -26,6 +29,7 @@ FORM = {"anonymous": LOGIN_REDIRECT, "*": 200}  # an empty POST re-renders with 
 NOT_YOURS = {"anonymous": LOGIN_REDIRECT, "*": 404}
 TRAINERS = {"anonymous": LOGIN_REDIRECT, "trainer": 200, "admin": 200, "*": 403}
 ADMIN_FORM = {"anonymous": LOGIN_REDIRECT, "admin": 200, "*": 403}
+TRAINERS_NOTHING = {"anonymous": LOGIN_REDIRECT, "trainer": 404, "admin": 404, "*": 403}
 
 # (endpoint, method) -> (url template, {role: status}); "*" is the default for unnamed roles.
 EXPECTED = {
@@ -87,6 +91,32 @@ EXPECTED = {
     ("assessments.result", "GET"): ("/evaluaciones/intento/{attempt_id}/resultado", NOT_YOURS),
     ("assessments.analysis", "GET"): ("/evaluaciones/muestra-final/analisis", TRAINERS),
     ("assessments.analysis_csv", "GET"): ("/evaluaciones/muestra-final/analisis.csv", TRAINERS),
+    ("case_simulations.catalogue", "GET"): ("/simulaciones/", LOGGED_IN),
+    ("case_simulations.briefing", "GET"): ("/simulaciones/muestra-reten", LOGGED_IN),
+    ("case_simulations.start", "POST"): ("/simulaciones/muestra-reten/comenzar", {"*": 302}),
+    # Run pages of a run that is not yours do not exist (trainers see submitted runs only).
+    ("case_simulations.play", "GET"): ("/simulaciones/partida/{run_id}", NOT_YOURS),
+    ("case_simulations.move", "POST"): ("/simulaciones/partida/{run_id}/mover", NOT_YOURS),
+    ("case_simulations.notebook", "GET"): ("/simulaciones/partida/{run_id}/cuaderno", NOT_YOURS),
+    ("case_simulations.record_section", "GET"): (
+        "/simulaciones/partida/{run_id}/registro/caso",
+        NOT_YOURS,
+    ),
+    ("case_simulations.record_section", "POST"): (
+        "/simulaciones/partida/{run_id}/registro/caso",
+        NOT_YOURS,
+    ),
+    ("case_simulations.record_summary", "GET"): (
+        "/simulaciones/partida/{run_id}/registro",
+        NOT_YOURS,
+    ),
+    ("case_simulations.submit", "POST"): ("/simulaciones/partida/{run_id}/enviar", NOT_YOURS),
+    ("case_simulations.report", "GET"): ("/simulaciones/partida/{run_id}/informe", NOT_YOURS),
+    ("case_simulations.export", "GET"): ("/simulaciones/partida/{run_id}/huridocs.json", NOT_YOURS),
+    ("case_simulations.review_queue", "GET"): ("/simulaciones/revision", TRAINERS),
+    # The target's run is still open: nothing to review yet.
+    ("case_simulations.review", "GET"): ("/simulaciones/revision/{run_id}", TRAINERS_NOTHING),
+    ("case_simulations.review", "POST"): ("/simulaciones/revision/{run_id}", TRAINERS_NOTHING),
 }
 
 
@@ -116,12 +146,16 @@ def test_access_table(app, client, login, role, endpoint, method):
     target = make_user("objetivo@ejemplo.hn")
     quiz = db.session.scalar(db.select(Assessment).filter_by(slug="muestra-final"))
     attempt = quiz_services.start_attempt(quiz, target, "es")
+    simulation_services.sync_scenarios(simulation_source.load())
+    scenario = db.session.scalar(db.select(Scenario).filter_by(slug="muestra-reten"))
+    run = simulation_services.start_run(scenario, target)
     db.session.commit()
     ids = {
         "user_id": target.id,
         "office_id": db.session.scalar(db.select(Office.id).filter_by(code="tapachula")),
         "position_id": db.session.scalar(db.select(Position.id).filter_by(code="consul")),
         "attempt_id": attempt.id,
+        "run_id": run.id,
     }
     if role != "anonymous":
         login(make_user(f"{role}@ejemplo.hn", roles=(role,)))
