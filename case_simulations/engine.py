@@ -5,7 +5,7 @@ every path to check a scenario (reachability, dead ends, loops, the best path). 
 database: scenarios and states are plain data, so runs store them as JSON.
 """
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 NODE_TYPES = ("narrative", "decision", "observation", "record", "end")
@@ -82,12 +82,19 @@ class State:
         return cls(**data)
 
     def copy(self) -> "State":
-        """An independent copy (the engine never changes a state in place for callers)."""
-        return State.from_dict(
-            {
-                k: (list(v) if isinstance(v, list) else dict(v) if isinstance(v, dict) else v)
-                for k, v in self.to_dict().items()
-            }
+        """An independent copy (the engine never changes a state in place for callers).
+
+        Lists are copied, their entries shared: path steps are never changed once appended.
+        """
+        return replace(
+            self,
+            variables=dict(self.variables),
+            revealed=list(self.revealed),
+            locked=list(self.locked),
+            chosen=list(self.chosen),
+            visited=list(self.visited),
+            path=list(self.path),
+            gates=list(self.gates),
         )
 
     @property
@@ -97,14 +104,19 @@ class State:
             self.narrative_at is None or self.consent_at <= self.narrative_at
         )
 
-    def signature(self) -> tuple:
-        """What determines the future of a run (for exploring paths)."""
+    def signature(self, relevant_choices: frozenset[str] | None = None) -> tuple:
+        """What determines the future of a run (for exploring paths).
+
+        Of the choices made, only those that conditions name can matter (``None``: all);
+        leaving the others out lets paths that arrive at the same situation merge.
+        """
+        chosen = frozenset(self.chosen)
         return (
             self.node,
             tuple(sorted(self.variables.items())),
             frozenset(self.revealed),
             frozenset(self.locked),
-            frozenset(self.chosen),
+            chosen if relevant_choices is None else chosen & relevant_choices,
         )
 
 
@@ -280,6 +292,19 @@ class _TooManyStates(Exception):
     pass
 
 
+def _named_choices(scenario: Scenario) -> frozenset[str]:
+    """Choices named by conditions that shape the future (offered choices, revealed facts)."""
+    conditions = [choice.get("when") for _node, choice in scenario.choices.values()]
+    conditions += [fact.get("requires") for fact in scenario.facts.values()]
+    return frozenset(
+        choice_id
+        for condition in conditions
+        if condition
+        for key in ("chosen", "not_chosen")
+        for choice_id in condition.get(key, [])
+    )
+
+
 def explore(scenario: Scenario, limit: int = EXPLORATION_LIMIT) -> Exploration:
     """Walk every path: reachability, dead ends, loops and the best path.
 
@@ -287,6 +312,7 @@ def explore(scenario: Scenario, limit: int = EXPLORATION_LIMIT) -> Exploration:
     maximum is the best sum over all paths to the case record).
     """
     found = Exploration()
+    relevant = _named_choices(scenario)
     memo: dict[tuple, tuple[float, float, tuple[str, ...], frozenset[str]]] = {}
     on_path: set[tuple] = set()
     problems: set[tuple[str, str]] = set()
@@ -303,7 +329,7 @@ def explore(scenario: Scenario, limit: int = EXPLORATION_LIMIT) -> Exploration:
                 problems.add((state.node, "an end reached without the case record"))
             revealed = frozenset(state.revealed)
             return (0.0, coverage(scenario, revealed), (), revealed)
-        key = state.signature()
+        key = state.signature(relevant)
         if key in memo:
             return memo[key]
         if key in on_path:

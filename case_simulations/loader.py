@@ -221,7 +221,9 @@ def _normalise(check: _Check, raw: dict, path: Path) -> dict[str, Any]:
     office = raw.get("office")
     if office is not None and check.refs.offices is not None and office not in check.refs.offices:
         check.error(("office",), _l("unknown office '%(id)s'", id=office))
-    legal_refs = check.ids(("legal_refs",), raw.get("legal_refs"), check.refs.legal_ids, "legal")
+    legal_refs = check.ids(
+        ("legal_refs",), raw.get("legal_refs"), check.refs.legal_ids, _l("legal reference")
+    )
     people = _people(check, raw.get("people"))
     variables = _variables(check, raw.get("variables"))
     facts_raw = check.mapping(("facts",), raw.get("facts"))
@@ -231,6 +233,9 @@ def _normalise(check: _Check, raw: dict, path: Path) -> dict[str, Any]:
         for fid, row in facts_raw.items()
     }
     ctx = _Context(check, set(facts), set(people), variables, set(nodes_raw))
+    for fid, fact in facts.items():
+        if fact.get("requires"):
+            ctx.pending.append((("facts", fid, "requires"), fact["requires"]))
     nodes = {nid: _node(ctx, nid, row) for nid, row in nodes_raw.items()}
     # Choice ids and node ids are needed by conditions, so check those after every node.
     choice_ids = [c["id"] for n in nodes.values() for c in n.get("choices", [])]
@@ -303,10 +308,10 @@ def _condition(check: _Check, key, raw, facts, variables, choices=None) -> dict 
     for name, expected in cond.items():
         ckey = (*key, name)
         if name in ("revealed", "not_revealed"):
-            check.ids(ckey, expected, facts, "fact")
+            check.ids(ckey, expected, facts, _l("fact"))
         elif name in ("chosen", "not_chosen"):
             if choices is not None:
-                check.ids(ckey, expected, choices, "choice")
+                check.ids(ckey, expected, choices, _l("choice"))
         elif name not in variables:
             check.error(ckey, _l("unknown variable '%(id)s'", id=name))
         elif isinstance(expected, dict):
@@ -335,7 +340,7 @@ def _fact(check: _Check, fid, raw, people, variables, fact_ids) -> dict:
         "credibility": check.codes((*key, "credibility"), "credibility", credibility),
         "critical": bool(row.get("critical", False)),
         "urgent": check.code((*key, "urgent"), "urgent_needs", row.get("urgent"), required=False),
-        "introduces": check.ids((*key, "introduces"), row.get("introduces"), people, "person"),
+        "introduces": check.ids((*key, "introduces"), row.get("introduces"), people, _l("person")),
         "inconsistency": bool(row.get("inconsistency", False)),
     }
     if not fact["credibility"]:
@@ -362,7 +367,7 @@ class _Context:
         for key, cond in self.pending:
             for name in ("chosen", "not_chosen"):
                 if name in cond:
-                    self.check.ids((*key, name), cond[name], choices, "choice")
+                    self.check.ids((*key, name), cond[name], choices, _l("choice"))
 
     def next_node(self, key, value) -> str | None:
         if value not in self.node_ids:
@@ -407,7 +412,7 @@ def _node(ctx: _Context, nid, raw) -> dict:
     elif row.get("next") is not None:
         check.error((*key, "next"), _l("this kind of node has no 'next'"))
     if kind == "observation":
-        node["reveals"] = check.ids((*key, "reveals"), row.get("reveals"), ctx.facts, "fact")
+        node["reveals"] = check.ids((*key, "reveals"), row.get("reveals"), ctx.facts, _l("fact"))
     if kind == "decision":
         choices = check.seq((*key, "choices"), row.get("choices"))
         if not choices:
@@ -437,15 +442,15 @@ def _choice(ctx: _Context, key, raw) -> dict:
         "text": check.text((*key, "text"), row.get("text")),
         "points": points,
         "principles": check.ids(
-            (*key, "principles"), row.get("principles"), rubric.principles, "principle"
+            (*key, "principles"), row.get("principles"), rubric.principles, _l("principle")
         ),
         "response": check.text((*key, "response"), row.get("response")),
         "feedback": check.text((*key, "feedback"), row.get("feedback")),
-        "reveals": check.ids((*key, "reveals"), row.get("reveals"), ctx.facts, "fact"),
-        "locks": check.ids((*key, "locks"), row.get("locks"), ctx.facts, "fact"),
+        "reveals": check.ids((*key, "reveals"), row.get("reveals"), ctx.facts, _l("fact")),
+        "locks": check.ids((*key, "locks"), row.get("locks"), ctx.facts, _l("fact")),
         "next": ctx.next_node((*key, "next"), row.get("next")),
         "legal_refs": check.ids(
-            (*key, "legal_refs"), row.get("legal_refs"), check.refs.legal_ids, "legal"
+            (*key, "legal_refs"), row.get("legal_refs"), check.refs.legal_ids, _l("legal reference")
         ),
     }
     if not choice["principles"]:
@@ -485,8 +490,10 @@ def _walkthroughs(check: _Check, raw, choices) -> dict:
         row = check.mapping(key, row)
         check.keys(key, row, {"choices", "gates"})
         out[name] = {
-            "choices": check.ids((*key, "choices"), row.get("choices"), choices, "choice"),
-            "gates": check.ids((*key, "gates"), row.get("gates"), check.refs.rubric.gates, "gate"),
+            "choices": check.ids((*key, "choices"), row.get("choices"), choices, _l("choice")),
+            "gates": check.ids(
+                (*key, "gates"), row.get("gates"), check.refs.rubric.gates, _l("gate")
+            ),
         }
     return out
 
@@ -495,7 +502,7 @@ def _walkthroughs(check: _Check, raw, choices) -> dict:
 
 
 def _facts_of(check: _Check, key, row, data) -> list[str]:
-    return check.ids((*key, "facts"), row.get("facts"), data["facts"], "fact")
+    return check.ids((*key, "facts"), row.get("facts"), data["facts"], _l("fact"))
 
 
 def _pdate(check: _Check, key, raw, required=True) -> dict | None:
@@ -727,6 +734,11 @@ def _key_persons(check: _Check, raw, data) -> dict:
                 (*k, "perpetrator_types"), "perpetrator_types", row.get("perpetrator_types")
             ),
             "features": bool(row.get("features", False)),
+            "features_facts": (
+                check.ids((*k, "features"), row["features"], data["facts"], _l("fact"))
+                if isinstance(row.get("features"), list)
+                else []
+            ),
             "facts": _facts_of(check, k, row, data),
         }
     primary = data.get("primary_person")
@@ -865,7 +877,7 @@ def _key_sources(check: _Check, raw, data) -> list[dict]:
         row = check.mapping(k, row)
         check.keys(k, row, {"person", "connection", "materials", "reliability", "facts"})
         if row.get("person") not in data["people"]:
-            check.error((*k, "person"), _l("unknown person '%(id)s'", id=row.get("person")))
+            check.error((*k, _l("person")), _l("unknown person '%(id)s'", id=row.get("person")))
         out.append(
             {
                 "person": row.get("person"),

@@ -175,6 +175,8 @@ def model_record(scenario: Scenario, revealed, vocab: Vocabulary) -> dict[str, A
             }
         )
         for inv in act["involvements"]:
+            if inv["perpetrator"] not in record["persons"]:
+                continue  # never named on this path
             record["involvements"].append(
                 {"act": index, "perpetrator": inv["perpetrator"], "degree": inv["degrees"][0]}
             )

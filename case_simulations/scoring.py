@@ -66,10 +66,23 @@ class _Ctx:
         return not facts or any(f in self.revealed for f in facts)
 
     def known_people(self) -> set[str]:
+        """People the record can name: known from the start or introduced by revealed facts."""
         people = {pid for pid, p in self.scenario.people.items() if p.get("known")}
         for fid in self.revealed:
             people.update(self.scenario.facts[fid].get("introduces", []))
         return people
+
+    def expected_person(self, pid: str) -> dict | None:
+        """The key's description of a person the run can know about (None otherwise)."""
+        gold = self.key["persons"].get(pid)
+        if gold is None or pid not in self.known_people() or not self.expected(gold):
+            return None
+        return gold
+
+    def features_expected(self, gold: dict) -> bool:
+        """Whether identifying features are expected (when their facts were revealed)."""
+        facts = gold.get("features_facts") or []
+        return gold["features"] and (not facts or any(f in self.revealed for f in facts))
 
     def gate(self, gate: str, code: str, **params) -> None:
         self.gates.append({"gate": gate, "source": "record", **_f(code, **params)})
@@ -250,7 +263,7 @@ def score_acts(ctx: _Ctx) -> dict[str, Criterion]:
     structure = (len(matched) / len(expected) if expected else 1.0) - 0.1 * spurious
     units = []
     for pid in ctx.known_people():
-        gold = ctx.key["persons"].get(pid)
+        gold = ctx.expected_person(pid)
         person = ctx.record["persons"].get(pid) or {}
         if not gold or not person.get("included"):
             continue
@@ -304,8 +317,11 @@ def _score_c6(ctx: _Ctx, expected, acts, matched) -> Criterion:
     out = Criterion(auto=None)
     involvements = ctx.record.get("involvements", [])
     degree_scores = []
+    known = ctx.known_people()
     for row, col in matched:
         for gold in expected[col]["involvements"]:
+            if gold["perpetrator"] not in known:
+                continue  # the interview never named this perpetrator
             found = [
                 inv
                 for inv in involvements
@@ -337,7 +353,7 @@ def _score_c6(ctx: _Ctx, expected, acts, matched) -> Criterion:
     types = ctx.vocab["perpetrator_types"]
     typing = []
     for pid in sorted(ctx.known_people()):
-        gold = ctx.key["persons"].get(pid)
+        gold = ctx.expected_person(pid)
         person = ctx.record["persons"].get(pid) or {}
         if not gold or not gold["perpetrator_types"]:
             continue
@@ -350,7 +366,7 @@ def _score_c6(ctx: _Ctx, expected, acts, matched) -> Criterion:
             continue
         sims = [max(types.similarity(g, c) for g in gold["perpetrator_types"]) for c in got]
         score = sum(sims) / len(sims)
-        if gold["features"]:
+        if ctx.features_expected(gold):
             has = bool((person.get("features") or "").strip())
             if not has:
                 out.findings.append(_f("features_missing", person=pid))

@@ -440,6 +440,9 @@ def review(run_id: int):
     run = queries.run_by_id(run_id)
     if run is None or run.status not in ("submitted", "reviewed"):
         abort(404)
+    if run.user_id == current_user.id and run.status == "submitted":
+        flash(str(services.OwnRun.message), "warning")
+        return redirect(url_for("case_simulations.review_queue"))
     form = ReviewForm(needs_debrief=bool(run.gates))
     if run.status == "submitted" and form.validate_on_submit():
         levels = {code: int(getattr(form, code.lower()).data) for code in form.CRITERIA}

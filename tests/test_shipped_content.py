@@ -13,11 +13,28 @@ from app.legal import load_registry
 from assessments.content_source import PACKAGE as ASSESSMENTS_PACKAGE
 from assessments.loader import References as QuizReferences
 from assessments.loader import load_all as load_quizzes
+from case_simulations import engine
+from case_simulations.checks import analyse
+from case_simulations.content_source import PACKAGE_SCENARIOS as SCENARIOS_PACKAGE
+from case_simulations.loader import References as ScenarioReferences
+from case_simulations.loader import discover as discover_scenarios
+from case_simulations.loader import load_scenario
+from case_simulations.record import model_record
+from case_simulations.scoring import score_run
+from case_simulations.vocab import rubric, vocabulary
 from courses.content_source import PACKAGE_CONTENT
 from courses.loader import discover_courses, load_course
 
 MISNOMER = re.compile(r"tr[aá]fico de personas", re.IGNORECASE)
+# People are never "illegal" (acts may be): "en situación irregular".
+ILLEGAL = re.compile(
+    r"\b(ilegales|illegals|(migrantes?|personas?) ilegal(es)?"
+    r"|illegal (migrants?|immigrants?|aliens?))\b",
+    re.IGNORECASE,
+)
 COURSES = discover_courses(PACKAGE_CONTENT)
+SCENARIOS = SCENARIOS_PACKAGE
+SCENARIO_FILES = discover_scenarios(SCENARIOS)
 
 
 def test_legal_registry_is_valid():
@@ -34,6 +51,7 @@ def test_shipped_content_passes_every_check(app):
     app.config["COURSES_CONTENT_DIR"] = str(PACKAGE_CONTENT)
     app.config["ASSESSMENTS_BANKS_DIR"] = str(ASSESSMENTS_PACKAGE / "banks")
     app.config["ASSESSMENTS_DEFINITIONS_DIR"] = str(ASSESSMENTS_PACKAGE / "definitions")
+    app.config["CASE_SIMULATIONS_DIR"] = str(SCENARIOS)
     problems = {source.name: source.check() for source in content_sources()}
     assert problems == {name: [] for name in problems}
 
@@ -99,3 +117,76 @@ def test_rulings_are_cited_once_by_their_name():
     registry = load_registry()
     assert registry.provisions["scjn-ar-388-2022-general"].citation("es") == "AR 388/2022"
     assert registry.provisions["vccr-art36"].citation("en") == "VCCR, Art. 36"
+
+
+def _texts(data) -> list[str]:
+    """Every learner-facing text of a scenario's data."""
+    out = [data["title"], data["summary"], data["briefing"]]
+    out += [p["label"] for p in data["people"].values()]
+    out += [f["text"] for f in data["facts"].values()]
+    for node in data["nodes"].values():
+        out += [node.get("title", ""), node.get("text", "")]
+        out += [v["text"] for v in node.get("variants", [])]
+        for choice in node.get("choices", []):
+            out += [choice["text"], choice["response"], choice["feedback"]]
+    out.append(data["key"]["narrative"]["model"])
+    return out
+
+
+@pytest.fixture(scope="module")
+def scenario_refs():
+    return ScenarioReferences(
+        vocabulary=vocabulary(), rubric=rubric(), legal_ids=frozenset(load_registry().provisions)
+    )
+
+
+def test_five_scenarios_ship():
+    assert {p.stem for p in SCENARIO_FILES} == {
+        "papeles-perdidos",
+        "trabajo-restaurante",
+        "tengo-dieciocho",
+        "se-quedo-atras",
+        "me-quitaron-los-papeles",
+    }
+
+
+@pytest.mark.parametrize("path", SCENARIO_FILES, ids=[p.stem for p in SCENARIO_FILES])
+def test_every_shipped_scenario_is_valid_and_fully_scorable(path, scenario_refs):
+    doc = load_scenario(path, scenario_refs)
+    analysis = analyse(doc, vocabulary(), rubric())
+    assert analysis.errors == []
+    rules = engine.Scenario(doc.data_es)
+    assert 10 <= len(rules.nodes) <= 25
+    assert any(c.get("gate") for _node, c in rules.choices.values()), "at least one gate"
+    # A scripted best path reveals every fact and the key's record earns every automatic point.
+    best = engine.simulate(rules, analysis.best_path)
+    assert set(best.revealed) == set(rules.facts)
+    assert best.points == analysis.max_points
+    result = score_run(
+        rules,
+        best.to_dict(),
+        model_record(rules, best.revealed, vocabulary()),
+        vocabulary(),
+        rubric(),
+        analysis.max_points,
+    )
+    assert result["gates"] == []
+    assert result["auto_points"] == result["auto_max"]
+    # A scripted careless path trips a gate.
+    careless = engine.simulate(rules, doc.data_es["walkthroughs"]["careless"]["choices"])
+    assert careless.gates, "the careless path must trip a gate"
+
+
+@pytest.mark.parametrize("path", SCENARIO_FILES, ids=[p.stem for p in SCENARIO_FILES])
+def test_every_shipped_scenario_is_bilingual_and_uses_the_right_words(path, scenario_refs):
+    doc = load_scenario(path, scenario_refs)
+    assert doc.data_en is not None, "English overlay"
+    spanish, english = _texts(doc.data_es), _texts(doc.data_en)
+    untranslated = [
+        es for es, en in zip(spanish, english, strict=True) if es == en and len(es) > 30
+    ]
+    assert not untranslated, untranslated[:3]
+    for text in spanish + english:
+        assert not MISNOMER.search(text), text[:80]
+        assert not ILLEGAL.search(text), text[:80]
+    assert "ficticio" in doc.data_es["briefing"].lower()

@@ -15,6 +15,8 @@ from app.extensions import db
 from app.seed import load_reference_data
 from assessments import content_source as quiz_source
 from assessments import services as quiz_services
+from case_simulations import content_source as simulation_source
+from case_simulations import services as simulation_services
 from courses import content_source, services
 from tests.conftest import make_config
 from tests.factories import make_user
@@ -62,7 +64,10 @@ def live_server(tmp_path):
         load_reference_data()
         services.sync_courses(content_source.load())
         quiz_services.sync_assessments(*quiz_source.load())
+        simulation_services.sync_scenarios(simulation_source.load())
         make_user("navegador@ejemplo.hn", display_name="Rosa Navegadora")
+        make_user("reader@ejemplo.hn", display_name="Ruth Reader", language="en")
+        make_user("formadora@ejemplo.hn", display_name="Marta Formadora", roles={"trainer"})
         db.session.commit()
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)

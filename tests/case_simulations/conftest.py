@@ -13,7 +13,9 @@ from case_simulations.loader import References, load_scenario
 from case_simulations.models import Scenario
 from case_simulations.vocab import rubric, vocabulary
 
-SAMPLE = Path(__file__).parents[1] / "data" / "case_simulations" / "scenarios" / "muestra-reten.yaml"
+SAMPLE = (
+    Path(__file__).parents[1] / "data" / "case_simulations" / "scenarios" / "muestra-reten.yaml"
+)
 BEST = ["a-solas", "explicar-consentimiento", "abierta", "describir", "preguntar-temor", "pasos"]
 CARELESS = ["con-acompanante", "directo", "dirigida", "cuantos", "ofrecer-retorno", "promesa"]
 
