@@ -37,6 +37,11 @@ ACTION_LABELS = {
 }
 
 
+def register_action_label(action: str, label) -> None:
+    """Let a package name its own audit actions (the core never imports domains)."""
+    ACTION_LABELS[action] = label
+
+
 def action_label(action: str) -> str:
     """The readable name of an audit action (the code itself when it has none)."""
     return str(ACTION_LABELS.get(action, action))

@@ -1,8 +1,10 @@
 """Registry of content sources, so `flask content check|sync` covers every package's files."""
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+
+from app.i18n import _
 
 
 @dataclass(frozen=True)
@@ -20,6 +22,25 @@ class ContentSource:
     export: Callable[[Path], str] | None = None
     slugs: Callable[[], dict[str, frozenset[str]]] | None = None
     order: int = 100
+
+
+@dataclass
+class SyncSummary:
+    """What syncing versioned content (courses, scenarios) changed, by slug."""
+
+    created: list[str] = field(default_factory=list)
+    new_versions: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    retired: list[str] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        return _(
+            "new: %(new)d, new versions: %(versions)d, unchanged: %(same)d, retired: %(retired)d",
+            new=len(self.created),
+            versions=len(self.new_versions),
+            same=len(self.unchanged),
+            retired=len(self.retired),
+        )
 
 
 _SOURCES: dict[str, ContentSource] = {}

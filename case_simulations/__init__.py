@@ -5,7 +5,9 @@ from flask import Flask, url_for
 
 def init_app(app: Flask) -> None:
     """Register the blueprint, CLI, content source, home panels and course item links."""
+    from app.audit import register_action_label
     from app.content_registry import register_content_source, register_item_link
+    from app.i18n import _l
     from case_simulations import panels
     from case_simulations.cli import case_simulations_cli
     from case_simulations.content_source import SOURCE
@@ -15,6 +17,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(case_simulations_cli)
     register_content_source(SOURCE)
     panels.register()
+    register_action_label("simulation.reviewed", _l("Simulation run reviewed"))
     register_item_link(
         "simulation", lambda slug: url_for("case_simulations.briefing", slug=slug), _titles
     )

@@ -153,11 +153,11 @@ class Presenter:
         """One code's label."""
         return self.vocab[list_name].label(code, self.locale)
 
-    def labels(self, list_name: str, codes) -> str:
+    def labels(self, list_name: str, codes, joiner: str = "; ") -> str:
         """Several codes' labels, joined."""
         if isinstance(codes, str):
             codes = [codes]
-        return "; ".join(self.label(list_name, c) for c in codes or []) or "—"
+        return joiner.join(self.label(list_name, c) for c in codes or []) or "—"
 
     def person(self, pid: str) -> str:
         """A person's label."""
@@ -207,6 +207,8 @@ class Presenter:
                 out[name] = self.date(value)
             elif name == "expected" and code == "event_place_off":
                 out[name] = self.place(value)
+            elif name == "destinations":  # alternatives: any one of them will do
+                out[name] = self.labels("destinations", value, " / ")
             elif name in PARAM_LISTS:
                 out[name] = self.labels(PARAM_LISTS[name], value)
             else:

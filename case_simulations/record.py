@@ -283,9 +283,13 @@ def completeness(record: dict, scenario: Scenario) -> list[tuple[str, str, Any]]
         problems.append(
             ("caso", "information", _l("Record what you explained before asking for consent."))
         )
-    for name in ("intake_channel", "priority", "confidentiality"):
+    for name, message in (
+        ("intake_channel", _l("Say how the case reached the consulate.")),
+        ("priority", _l("Set the case's priority.")),
+        ("confidentiality", _l("Set how confidential the record is.")),
+    ):
         if not record["case"].get(name):
-            problems.append(("caso", name, _l("This field is required.")))
+            problems.append(("caso", name, message))
     if not (record["event"].get("title") or "").strip():
         problems.append(("hecho", "title", _l("Give the event a neutral, factual title.")))
     if not record["event"]["date"].get("year"):
@@ -331,9 +335,11 @@ def completeness(record: dict, scenario: Scenario) -> list[tuple[str, str, Any]]
             )
         )
     if not record["vulnerability"].get("risk_level"):
-        problems.append(("vulnerabilidad", "risk_level", _l("This field is required.")))
+        problems.append(("vulnerabilidad", "risk_level", _l("Set the risk level.")))
     if not record["assessment"].get("standard"):
-        problems.append(("valoracion", "standard", _l("This field is required.")))
+        problems.append(
+            ("valoracion", "standard", _l("Choose the standard of proof the facts reach."))
+        )
     if not (record["narrative"].get("summary") or "").strip():
         problems.append(("valoracion", "summary", _l("Write the narrative summary.")))
     if not (record["narrative"].get("next_steps") or "").strip():

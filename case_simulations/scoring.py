@@ -731,13 +731,13 @@ def tallies(scenario: Scenario, path: list[dict]) -> dict[str, dict[str, int]]:
 
 
 def decisions_that_mattered(scenario: Scenario, state: dict) -> list[dict]:
-    """Choices that scored ±2 or worse, tripped a gate, or revealed or locked a critical fact."""
+    """Choices that cost points, tripped a gate, locked a fact, or revealed a critical one."""
     out = []
     for step in state["path"]:
         _node, choice = scenario.choices[step["choice"]]
         critical = [f for f in step.get("revealed", []) if scenario.facts[f]["critical"]]
         locked = [f for f in choice.get("locks", []) if f not in state["revealed"]]
-        if abs(step["points"]) >= 2 or step.get("gate") or critical or locked:
+        if step["points"] < 0 or step.get("gate") or critical or locked:
             out.append(
                 {
                     "node": step["node"],

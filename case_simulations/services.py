@@ -5,7 +5,6 @@ Runs survive double clicks and other devices; submitting scores the record autom
 Every state change flushes; the caller commits once.
 """
 
-from dataclasses import dataclass, field
 from typing import Any
 
 from flask import current_app
@@ -14,10 +13,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app.audit import record_event
+from app.content_registry import SyncSummary
 from app.db import utcnow
 from app.errors import DomainError
 from app.extensions import db
-from app.i18n import _, _l
+from app.i18n import _l
 from app.signals import simulation_passed
 from case_simulations import engine
 from case_simulations.checks import Analysis
@@ -55,25 +55,6 @@ class OwnRun(DomainError):
     """Trainers do not review their own runs."""
 
     message = _l("You cannot review your own run: another trainer must review it.")
-
-
-@dataclass
-class SyncSummary:
-    """What a sync changed."""
-
-    created: list[str] = field(default_factory=list)
-    new_versions: list[str] = field(default_factory=list)
-    unchanged: list[str] = field(default_factory=list)
-    retired: list[str] = field(default_factory=list)
-
-    def __str__(self) -> str:
-        return _(
-            "new: %(new)d, new versions: %(versions)d, unchanged: %(same)d, retired: %(retired)d",
-            new=len(self.created),
-            versions=len(self.new_versions),
-            same=len(self.unchanged),
-            retired=len(self.retired),
-        )
 
 
 def sync_scenarios(analysed: list[tuple[ScenarioDoc, Analysis]]) -> SyncSummary:

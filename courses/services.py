@@ -1,6 +1,5 @@
 """Course rules: syncing content into versions, enrolment, progress and event-driven completion."""
 
-from dataclasses import dataclass, field
 from datetime import timedelta
 
 from flask import current_app
@@ -8,10 +7,11 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 
+from app.content_registry import SyncSummary
 from app.db import utcnow
 from app.errors import DomainError
 from app.extensions import db
-from app.i18n import _, _l
+from app.i18n import _l
 from app.signals import course_completed, lesson_completed
 from assessments import queries as assessment_queries
 from courses import queries
@@ -29,25 +29,6 @@ class NotEnrolled(DomainError):
     """The learner has not enrolled in the course."""
 
     message = _l("Enrol in the course to open its lessons.")
-
-
-@dataclass
-class SyncSummary:
-    """What a sync changed."""
-
-    created: list[str] = field(default_factory=list)
-    new_versions: list[str] = field(default_factory=list)
-    unchanged: list[str] = field(default_factory=list)
-    retired: list[str] = field(default_factory=list)
-
-    def __str__(self) -> str:
-        return _(
-            "new: %(new)d, new versions: %(versions)d, unchanged: %(same)d, retired: %(retired)d",
-            new=len(self.created),
-            versions=len(self.new_versions),
-            same=len(self.unchanged),
-            retired=len(self.retired),
-        )
 
 
 def sync_courses(docs: list[CourseDoc], on_course=None) -> SyncSummary:

@@ -10,6 +10,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.case_simulations.test_views import GOOD_SECTIONS
 from tests.factories import DEFAULT_PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -72,18 +73,7 @@ def test_learner_plays_documents_resumes_submits_and_trainer_reviews(page: Page,
     page.locator("#priority").select_option("020000000000")
     page.locator("#confidentiality").select_option("confidential")
     page.locator("#setting").select_option("consulate_private_room")
-    for code in (
-        "purpose",
-        "who_accesses",
-        "uses",
-        "risks_benefits",
-        "right_to_refuse",
-        "right_to_skip",
-        "right_to_stop",
-        "limits_of_confidentiality",
-        "what_consulate_can_and_cannot_do",
-        "no_conditionality",
-    ):
+    for code in GOOD_SECTIONS["caso"]["information"]:
         page.locator(f"input[name=information][value={code}]").check()
     page.locator("#scope-interview").select_option("granted")
     page.locator("#scope-share_mx_prosecutor").select_option("granted")
