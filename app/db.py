@@ -86,4 +86,5 @@ def import_all_models() -> None:
     import app.auth.models  # noqa: F401
     import assessments.models  # noqa: F401
     import case_simulations.models  # noqa: F401
+    import certificates.models  # noqa: F401
     import courses.models  # noqa: F401

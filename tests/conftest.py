@@ -75,7 +75,12 @@ def make_app(database_url, tmp_path):
     created = []
 
     def factory(**overrides):
-        settings = {"DATABASE_URL": database_url, "MAIL_FILE_PATH": str(tmp_path / "outbox")}
+        settings = {
+            "DATABASE_URL": database_url,
+            "MAIL_FILE_PATH": str(tmp_path / "outbox"),
+            "CERTIFICATES_DIR": str(tmp_path / "certificates"),
+            "CERTIFICATES_KEY_PATH": str(tmp_path / "keys" / "issuer.pem"),
+        }
         app = create_app(make_config(**{**settings, **overrides}))
         app.test_client_class = FreshContextClient
         created.append(app)

@@ -13,7 +13,9 @@ from assessments.models import Assessment
 from case_simulations import content_source as simulation_source
 from case_simulations import services as simulation_services
 from case_simulations.models import Scenario
+from certificates.models import Certificate
 from courses import content_source, services
+from courses.models import Course
 from tests.factories import make_user
 
 ROLES = ["anonymous", "learner", "trainer", "hr", "admin"]
@@ -29,6 +31,10 @@ FORM = {"anonymous": LOGIN_REDIRECT, "*": 200}  # an empty POST re-renders with 
 NOT_YOURS = {"anonymous": LOGIN_REDIRECT, "*": 404}
 TRAINERS = {"anonymous": LOGIN_REDIRECT, "trainer": 200, "admin": 200, "*": 403}
 ADMIN_FORM = {"anonymous": LOGIN_REDIRECT, "admin": 200, "*": 403}
+HOLDER_OR_HR = {"anonymous": LOGIN_REDIRECT, "hr": 200, "admin": 200, "*": 404}
+HR_ONLY = {"anonymous": LOGIN_REDIRECT, "hr": 200, "admin": 200, "*": 403}
+HR_POST = {"anonymous": LOGIN_REDIRECT, "hr": 302, "admin": 302, "*": 403}
+HR_BAD_FORM = {"anonymous": LOGIN_REDIRECT, "hr": 400, "admin": 400, "*": 403}
 TRAINERS_NOTHING = {"anonymous": LOGIN_REDIRECT, "trainer": 404, "admin": 404, "*": 403}
 
 # (endpoint, method) -> (url template, {role: status}); "*" is the default for unnamed roles.
@@ -117,6 +123,25 @@ EXPECTED = {
     # The target's run is still open: nothing to review yet.
     ("case_simulations.review", "GET"): ("/simulaciones/revision/{run_id}", TRAINERS_NOTHING),
     ("case_simulations.review", "POST"): ("/simulaciones/revision/{run_id}", TRAINERS_NOTHING),
+    ("certificates.mine", "GET"): ("/certificados/", LOGGED_IN),
+    # Another person's certificate: HR and administrators see it; for others it does not exist.
+    ("certificates.pdf", "GET"): ("/certificados/{serial}.pdf", HOLDER_OR_HR),
+    ("certificates.credential", "GET"): ("/certificados/{serial}/credencial.json", HOLDER_OR_HR),
+    ("certificates.register", "GET"): ("/certificados/gestion", HR_ONLY),
+    ("certificates.detail", "GET"): ("/certificados/gestion/{serial}", HR_ONLY),
+    # An empty revocation (no reason) is refused with the form shown again.
+    ("certificates.revoke", "POST"): ("/certificados/gestion/{serial}/revocar", HR_BAD_FORM),
+    ("certificates.renew", "POST"): ("/certificados/gestion/{serial}/renovar", HR_POST),
+    ("certificates.require_renewal", "POST"): (
+        "/certificados/gestion/{serial}/exigir-renovacion",
+        HR_POST,
+    ),
+    ("certificates.rerender", "POST"): ("/certificados/gestion/{serial}/reemitir-pdf", HR_POST),
+    ("certificates.bundle", "GET"): ("/certificados/gestion/certificados.zip", HR_ONLY),
+    ("certificates.verify", "GET"): ("/certificados/verificar", PUBLIC),
+    ("certificates.verify_code", "GET"): ("/certificados/verificar/{code}", PUBLIC),
+    ("certificates.verify_token", "GET"): ("/certificados/t/{token}", {"*": 302}),
+    ("certificates.issuer", "GET"): ("/certificados/emisor.json", PUBLIC),
 }
 
 
@@ -146,6 +171,14 @@ def test_access_table(app, client, login, role, endpoint, method):
     target = make_user("objetivo@ejemplo.hn")
     quiz = db.session.scalar(db.select(Assessment).filter_by(slug="muestra-final"))
     attempt = quiz_services.start_attempt(quiz, target, "es")
+    serial = code = token = "none"
+    if endpoint.startswith("certificates."):
+        course = db.session.scalar(db.select(Course).filter_by(slug="muestra-consular"))
+        enrollment = services.enroll(course, target)
+        for item in enrollment.version.items:
+            services.complete_item(enrollment, item, target)
+        cert = db.session.scalar(db.select(Certificate))
+        serial, code, token = cert.serial, cert.code, cert.token
     run_id = 0
     if endpoint.startswith("case_simulations."):
         simulation_services.sync_scenarios(simulation_source.load())
@@ -158,6 +191,9 @@ def test_access_table(app, client, login, role, endpoint, method):
         "position_id": db.session.scalar(db.select(Position.id).filter_by(code="consul")),
         "attempt_id": attempt.id,
         "run_id": run_id,
+        "serial": serial,
+        "code": code,
+        "token": token,
     }
     if role != "anonymous":
         login(make_user(f"{role}@ejemplo.hn", roles=(role,)))

@@ -55,6 +55,8 @@ def live_server(tmp_path):
         make_config(
             DATABASE_URL=f"sqlite:///{tmp_path / 'aula.db'}",
             MAIL_FILE_PATH=str(tmp_path / "outbox"),
+            CERTIFICATES_DIR=str(tmp_path / "certificates"),
+            CERTIFICATES_KEY_PATH=str(tmp_path / "keys" / "issuer.pem"),
             WTF_CSRF_ENABLED=True,
             TESTING=False,
         )
