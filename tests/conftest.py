@@ -99,6 +99,25 @@ def make_app(database_url, tmp_path):
 
 
 @pytest.fixture
+def race_app(make_app, database_url, tmp_path):
+    """An app whose database several threads can share: PostgreSQL, or a SQLite file."""
+    if database_url.startswith("sqlite"):
+        return make_app(DATABASE_URL=f"sqlite:///{tmp_path / 'race.db'}")
+    return make_app()
+
+
+def run_together(target, count: int = 2) -> None:
+    """Run ``target`` in ``count`` threads at once and wait for all of them."""
+    import threading
+
+    threads = [threading.Thread(target=target) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+
+@pytest.fixture
 def app(make_app):
     """The application, inside an app context, with tables and offices ready."""
     app = make_app()

@@ -3,8 +3,6 @@
 On PostgreSQL (TEST_DATABASE_URL) these run against it; otherwise against a SQLite file.
 """
 
-import threading
-
 from sqlalchemy import func, select
 
 from app.audit import AuditEvent
@@ -16,25 +14,12 @@ from case_simulations.models import Scenario, SimulationRun
 from case_simulations.record import model_record
 from case_simulations.vocab import vocabulary
 from tests.case_simulations.conftest import BEST
+from tests.conftest import run_together
 from tests.factories import make_user
 
 
-def _race_app(make_app, database_url, tmp_path):
-    if database_url.startswith("sqlite"):
-        return make_app(DATABASE_URL=f"sqlite:///{tmp_path / 'race.db'}")
-    return make_app()
-
-
-def _together(target, count=2):
-    threads = [threading.Thread(target=target) for _ in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-
-
-def test_two_requests_at_the_same_step_move_once(make_app, database_url, tmp_path):
-    app = _race_app(make_app, database_url, tmp_path)
+def test_two_requests_at_the_same_step_move_once(race_app):
+    app = race_app
     with app.app_context():
         db.create_all()
         load_reference_data()
@@ -53,15 +38,15 @@ def test_two_requests_at_the_same_step_move_once(make_app, database_url, tmp_pat
             results.append(services.move(run, 1, "a-solas"))
             db.session.commit()
 
-    _together(click)
+    run_together(click)
     assert sorted(results) == [False, True]
     with app.app_context():
         run = db.session.get(SimulationRun, run_id)
         assert run.step == 2 and run.state["chosen"] == ["a-solas"]
 
 
-def test_two_simultaneous_submits_score_once(make_app, database_url, tmp_path):
-    app = _race_app(make_app, database_url, tmp_path)
+def test_two_simultaneous_submits_score_once(race_app):
+    app = race_app
     with app.app_context():
         db.create_all()
         load_reference_data()
@@ -87,7 +72,7 @@ def test_two_simultaneous_submits_score_once(make_app, database_url, tmp_path):
             results.append(services.submit_run(run, record))
             db.session.commit()
 
-    _together(submit)
+    run_together(submit)
     assert sorted(results) == [False, True]
     with app.app_context():
         run = db.session.get(SimulationRun, ids[0])

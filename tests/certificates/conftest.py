@@ -1,23 +1,14 @@
 """Certificate fixtures: the sample course synced, and a helper that completes it."""
 
 import pytest
-from sqlalchemy import select
 
 from app.extensions import db
-from courses import content_source, services
-from courses.models import Course
+from courses import services
+from tests.courses.conftest import course  # noqa: F401 - the sample course, synced
 
 
 @pytest.fixture
-def course(app):
-    """The sample course (24-month validity) synced into the database."""
-    services.sync_courses(content_source.load())
-    db.session.commit()
-    return db.session.scalar(select(Course).filter_by(slug="muestra-consular"))
-
-
-@pytest.fixture
-def complete(course):
+def complete(course):  # noqa: F811 - the imported fixture
     """Complete the sample course for a user (returns the enrolment); commits."""
 
     def do_complete(user, retake: bool = False):

@@ -16,6 +16,7 @@ from certificates.models import Certificate, CertificateEvent
 from courses import content_source
 from courses import services as course_services
 from courses.models import Course, Enrollment
+from tests.conftest import run_together
 from tests.factories import make_user
 
 
@@ -129,15 +130,9 @@ def test_rerender_keeps_facts_and_code_and_the_old_file(complete, learner, hr_us
     assert cert.events[-1].kind == "rerendered"
 
 
-def _race_app(make_app, database_url, tmp_path):
-    if database_url.startswith("sqlite"):
-        return make_app(DATABASE_URL=f"sqlite:///{tmp_path / 'race.db'}")
-    return make_app()
-
-
-def test_concurrent_issuance_yields_one_certificate(make_app, database_url, tmp_path):
+def test_concurrent_issuance_yields_one_certificate(race_app):
     """Two receivers for the same completion at the same moment: the database keeps one."""
-    app = _race_app(make_app, database_url, tmp_path)
+    app = race_app
     with app.app_context():
         db.create_all()
         load_reference_data()
@@ -160,11 +155,7 @@ def test_concurrent_issuance_yields_one_certificate(make_app, database_url, tmp_
             results.append(services.issue_for_completion(enrollment, user).id)
             db.session.commit()
 
-    threads = [threading.Thread(target=issue) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    run_together(issue)
     assert len(results) == 2 and len(set(results)) == 1
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Certificate)) == 1
