@@ -25,6 +25,15 @@ def seed_command(demo: bool):
     added = load_reference_data()
     accounts = load_demo_accounts() if demo else []
     db.session.commit()
+    if demo:
+        from flask import current_app
+
+        from app.signals import demo_seeded
+
+        for _receiver, loaded in demo_seeded.send(current_app._get_current_object()):
+            if loaded:
+                db.session.commit()
+                click.echo(_("Demo training requirements and staff history loaded."))
     click.echo(_("Offices and positions added: %(count)d", count=added))
     if accounts:
         click.echo(_("Demo accounts (e-mail / password / roles):"))

@@ -66,6 +66,9 @@ class Config:
 
     ITEMS_PER_PAGE = 25
 
+    # Uploaded staff files wait here (at most a day) between the check and the apply.
+    STAFF_IMPORT_DIR: str | None = None  # default: instance/imports
+
 
 class ProductionConfig(Config):
     """Stricter values applied when ENVIRONMENT is "production"."""

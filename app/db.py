@@ -82,9 +82,11 @@ def render_alembic_item(type_, obj, autogen_context):
 
 def import_all_models() -> None:
     """Import every models module so metadata (and Alembic autogenerate) sees all tables."""
+    import app.api.models  # noqa: F401
     import app.audit  # noqa: F401
     import app.auth.models  # noqa: F401
     import assessments.models  # noqa: F401
     import case_simulations.models  # noqa: F401
+    import certificates.compliance.models  # noqa: F401
     import certificates.models  # noqa: F401
     import courses.models  # noqa: F401

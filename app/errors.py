@@ -29,6 +29,10 @@ ERROR_TEXTS = {
         _l("Bad request"),
         _l("The request could not be understood. Check the form and try again."),
     ),
+    401: (
+        _l("Authentication required"),
+        _l("Send valid credentials to use this address."),
+    ),
     403: (_l("Access denied"), _l("Your account does not have permission to open this page.")),
     404: (_l("Page not found"), _l("The page you asked for does not exist or was moved.")),
     405: (_l("Method not allowed"), _l("This address does not accept that kind of request.")),
@@ -101,7 +105,11 @@ def register_error_handlers(app: Flask) -> None:
             return error
         if code == 429:
             _audit("security.rate_limited", limit=str(error.description)[:120])
-        return render_error(code)
+        response = app.make_response(render_error(code))
+        valid = getattr(error, "valid_methods", None)
+        if code == 405 and valid:
+            response.headers["Allow"] = ", ".join(valid)  # RFC 9110 requires it
+        return response
 
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):

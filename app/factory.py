@@ -147,6 +147,7 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """Register the core blueprints."""
+    from app import api, staff
     from app.admin.views import bp as admin_bp
     from app.auth.views import bp as auth_bp
     from app.main.panels import register_core_panels
@@ -155,6 +156,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(admin_bp)
+    staff.init_app(app)
+    api.init_app(app)
     register_core_panels()
 
 

@@ -4,6 +4,7 @@ The registry is one file, ``app/legal_references.yaml``; ids are stable. Pure: n
 """
 
 from dataclasses import dataclass
+from datetime import date
 from functools import cache
 from pathlib import Path
 
@@ -53,6 +54,8 @@ class Provision:
     title: Text
     verification: str
     note: Text | None
+    amended_on: date | None = None  # the provision changed on this date…
+    amendment: Text | None = None  # …and how
 
     def citation(self, locale: str) -> str:
         """Short citation, e.g. "CVRC, Art. 36"."""
@@ -85,6 +88,19 @@ def _text(doc: Document, value, key, errors, required=True) -> Text | None:
         errors.append(doc.error(key, _l("needs non-empty 'es' and 'en' texts")))
         return None
     return Text(es=value["es"].strip(), en=value["en"].strip())
+
+
+def _amendment(doc: Document, value, key, errors) -> dict:
+    """``amended: {on: YYYY-MM-DD, note: {es, en}}`` → the provision's amendment fields."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict) or not isinstance(value.get("on"), date):
+        errors.append(doc.error(key, _l("give 'on' (a date such as 2026-06-01) and a 'note'")))
+        return {}
+    return {
+        "amended_on": value["on"],
+        "amendment": _text(doc, value.get("note"), (*key, "note"), errors),
+    }
 
 
 def _choice(doc, value, options, key, errors) -> str:
@@ -149,6 +165,7 @@ def load_registry(path: Path = REGISTRY_FILE) -> LegalRegistry:
                     doc, prow.get("verification"), VERIFICATION, (*pkey, "verification"), errors
                 ),
                 note=_text(doc, prow.get("note"), (*pkey, "note"), errors, False),
+                **_amendment(doc, prow.get("amended"), (*pkey, "amended"), errors),
             )
     if errors:
         raise ContentErrors(errors)

@@ -27,7 +27,10 @@ def init_app(app: Flask) -> None:
 
     for key, value in DEFAULTS.items():
         app.config.setdefault(key, value)
+    from certificates.api import bp as api_bp
+
     app.register_blueprint(bp)
+    app.register_blueprint(api_bp)
     app.cli.add_command(certificates_cli)
     panels.register()
     for action, label in (
@@ -42,3 +45,6 @@ def init_app(app: Flask) -> None:
     if not _receivers:
         _receivers.append(on_course_completed)
         course_completed.connect(on_course_completed)
+    from certificates import compliance
+
+    compliance.init_app(app)

@@ -80,6 +80,7 @@ def make_app(database_url, tmp_path):
             "MAIL_FILE_PATH": str(tmp_path / "outbox"),
             "CERTIFICATES_DIR": str(tmp_path / "certificates"),
             "CERTIFICATES_KEY_PATH": str(tmp_path / "keys" / "issuer.pem"),
+            "STAFF_IMPORT_DIR": str(tmp_path / "imports"),
         }
         app = create_app(make_config(**{**settings, **overrides}))
         app.test_client_class = FreshContextClient

@@ -66,9 +66,14 @@ class UserCreateForm(UserForm):
 
 
 class UserEditForm(UserForm):
-    """Edit a user, including the active flag."""
+    """Edit a user, including the active flag and, for HR, the offices they may see."""
 
     is_active = BooleanField(_l("Active (can log in)"))
+    hr_offices = MultiCheckboxField(
+        _l("Human resources: offices this person may see"),
+        coerce=int,
+        description=_l("For the human resources role only. None ticked: every office."),
+    )
 
 
 def validate_code(form, field):
@@ -103,6 +108,13 @@ class OfficeForm(FlaskForm):
         ],
     )
     timezone = SelectField(_l("Time zone"), choices=TIMEZONES)
+    manager_id = SelectField(
+        _l("Manager"),
+        coerce=int,
+        choices=[(0, "—")],
+        default=0,
+        description=_l("Receives a copy of the reminders when someone in the office is overdue."),
+    )
     submit = SubmitField(_l("Save"))
 
     validate_code = validate_code

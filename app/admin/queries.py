@@ -3,7 +3,7 @@
 from sqlalchemy import Select, func, or_, select
 
 from app.audit import AuditEvent
-from app.auth.models import Office, Position, User, UserRole
+from app.auth.models import HrOfficeScope, Office, Position, User, UserRole
 from app.extensions import db
 
 
@@ -94,3 +94,18 @@ def audit_query(action: str | None = None, actor: str | None = None) -> Select:
 def recent_audit_events(limit: int = 8) -> list[AuditEvent]:
     """The latest audit events."""
     return list(db.session.scalars(audit_query().limit(limit)))
+
+
+def manager_candidates(office: Office) -> list[User]:
+    """Active people who may manage the office: its staff first, then everyone else."""
+    users = db.session.scalars(
+        select(User).where(User.is_active.is_(True)).order_by(User.display_name)
+    ).all()
+    return sorted(users, key=lambda u: u.office_id != office.id)
+
+
+def hr_offices(user: User) -> set[int]:
+    """The offices a human-resources user is limited to (empty: all)."""
+    return set(
+        db.session.scalars(select(HrOfficeScope.office_id).where(HrOfficeScope.user_id == user.id))
+    )

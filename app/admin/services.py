@@ -3,7 +3,7 @@
 from sqlalchemy import select
 
 from app.audit import record_event
-from app.auth.models import Office, Position
+from app.auth.models import HrOfficeScope, Office, Position, User
 from app.db import utcnow
 from app.errors import DomainError
 from app.extensions import db
@@ -70,3 +70,30 @@ def create_position(**fields) -> Position:
     db.session.flush()
     record_event("position.created", target=position, name=position.name_es)
     return position
+
+
+def set_manager(office: Office, manager: User | None) -> None:
+    """Name the office's manager (None: nobody), who gets the overdue reminders' copies."""
+    if office.manager_id != (manager.id if manager else None):
+        office.manager = manager
+        record_event(
+            "office.manager_set", target=office, manager=manager.email if manager else None
+        )
+
+
+def set_hr_offices(user: User, office_ids: set[int]) -> None:
+    """Limit a human-resources user to these offices (empty: every office)."""
+    current = {
+        scope.office_id: scope
+        for scope in db.session.scalars(
+            select(HrOfficeScope).where(HrOfficeScope.user_id == user.id)
+        )
+    }
+    if set(current) == office_ids:
+        return
+    for office_id, scope in current.items():
+        if office_id not in office_ids:
+            db.session.delete(scope)
+    for office_id in office_ids - set(current):
+        db.session.add(HrOfficeScope(user_id=user.id, office_id=office_id))
+    record_event("user.hr_offices_set", target=user, offices=sorted(office_ids))

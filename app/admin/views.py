@@ -39,6 +39,8 @@ def _set_choices(form, user: User | None = None) -> None:
     form.office_id.choices = none + offices
     locale = str(get_locale())
     form.position_id.choices = none + [(p.id, p.name_for(locale)) for p in queries.all_positions()]
+    if hasattr(form, "hr_offices"):
+        form.hr_offices.choices = [(o.id, o.name) for o in queries.open_offices()]
 
 
 def _user_fields(form) -> dict:
@@ -115,6 +117,7 @@ def edit_user(user_id: int):
         form.office_id.data = user.office_id or 0
         form.position_id.data = user.position_id or 0
         form.roles.data = sorted(r.value for r in user.roles)
+        form.hr_offices.data = sorted(queries.hr_offices(user))
     if form.validate_on_submit():
         try:
             auth_services.update_user(
@@ -125,6 +128,7 @@ def edit_user(user_id: int):
                 roles={Role(r) for r in form.roles.data},
                 **_user_fields(form),
             )
+            services.set_hr_offices(user, set(form.hr_offices.data or ()))
         except DomainError as exc:
             form.form_errors.append(str(exc.message))
         else:
@@ -197,8 +201,13 @@ def edit_office(office_id: int):
     office = db.get_or_404(Office, office_id)
     form = OfficeForm(obj=office)
     form.code.data = office.code
+    form.manager_id.choices = [(0, "—")] + [
+        (u.id, f"{u.display_name} ({u.email})") for u in queries.manager_candidates(office)
+    ]
+    form.manager_id.data = form.manager_id.data or 0  # no manager yet, or field not sent
     if form.validate_on_submit():
         services.update_record(office, **_office_fields(form))
+        services.set_manager(office, db.session.get(User, form.manager_id.data or 0))
         db.session.commit()
         flash(_("The changes have been saved."), "success")
         return redirect(url_for("admin.offices"))

@@ -24,8 +24,15 @@ class Office(TimestampMixin, db.Model):
     country: Mapped[str] = mapped_column(String(2))
     timezone: Mapped[str] = mapped_column(String(64), default="America/Mexico_City")
     closed_at: Mapped[datetime | None]
+    # Who receives copies of overdue-training reminders for the office's staff.
+    manager_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", use_alter=True, name="fk_offices_manager_id_users")
+    )
 
-    users: Mapped[list["User"]] = relationship(back_populates="office")
+    users: Mapped[list["User"]] = relationship(
+        back_populates="office", foreign_keys="User.office_id"
+    )
+    manager: Mapped["User | None"] = relationship(foreign_keys=[manager_id], post_update=True)
 
     @property
     def is_open(self) -> bool:
@@ -96,7 +103,7 @@ class User(UserMixin, TimestampMixin, db.Model):
     # Part of the login session id: bumping it signs out every other session of this user.
     session_version: Mapped[int] = mapped_column(default=1)
 
-    office: Mapped[Office | None] = relationship(back_populates="users")
+    office: Mapped[Office | None] = relationship(back_populates="users", foreign_keys=[office_id])
     position: Mapped[Position | None] = relationship(back_populates="users")
     role_links: Mapped[list[UserRole]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"
@@ -128,3 +135,38 @@ class User(UserMixin, TimestampMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.email}>"
+
+
+class StaffPeriod(db.Model):
+    """A stretch of time a person spent in one office and position (active or not).
+
+    The core keeps this history so that "who had to hold what on date D" can be answered
+    from the past, not from today's state.
+    """
+
+    __tablename__ = "staff_periods"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    office_id: Mapped[int | None] = mapped_column(ForeignKey("offices.id"), index=True)
+    position_id: Mapped[int | None] = mapped_column(ForeignKey("positions.id"), index=True)
+    is_active: Mapped[bool] = mapped_column(default=True)
+    started_on: Mapped[date]
+    ended_on: Mapped[date | None]  # the day the next period started
+
+    def __repr__(self) -> str:
+        return f"<StaffPeriod {self.user_id} {self.started_on}>"
+
+
+class HrOfficeScope(db.Model):
+    """An office a human-resources user is limited to (none: every office)."""
+
+    __tablename__ = "hr_office_scopes"
+    __table_args__ = (UniqueConstraint("user_id", "office_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    office_id: Mapped[int] = mapped_column(ForeignKey("offices.id"))
+
+    def __repr__(self) -> str:
+        return f"<HrOfficeScope {self.user_id}:{self.office_id}>"

@@ -14,7 +14,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.audit import record_event
-from app.auth.models import Office, Position, User
+from app.auth.models import Office, Position, StaffPeriod, User
 from app.db import utcnow
 from app.errors import DomainError
 from app.extensions import db, limiter
@@ -127,17 +127,62 @@ def create_user(
     record_event(
         "user.created", target=user, roles=sorted(r.value for r in user.roles), source=source
     )
+    record_staff_change(user, on=hire_date if hire_date and hire_date <= today() else None)
     return user
 
 
-def update_user(user: User, actor: User, **fields) -> None:
+STAFF_FIELDS = ("office", "office_id", "position", "position_id", "is_active")
+
+
+def today() -> date:
+    """Today's date (UTC), the unit of staff history and compliance."""
+    return utcnow().date()
+
+
+def record_staff_change(user: User, on: date | None = None) -> None:
+    """Close the person's current staff period and open one for their office and position.
+
+    Sends ``staff_changed`` so that other packages (training requirements) follow the move.
+    """
+    from flask import current_app
+
+    from app.signals import staff_changed
+
+    day = on or today()
+    current = db.session.scalar(
+        select(StaffPeriod).where(StaffPeriod.user_id == user.id, StaffPeriod.ended_on.is_(None))
+    )
+    if current is not None:
+        if current.started_on >= day:
+            db.session.delete(current)  # changed again the same day: keep only the last state
+            db.session.flush()
+        else:
+            current.ended_on = day
+    db.session.add(
+        StaffPeriod(
+            user_id=user.id,
+            office_id=user.office_id if user.office is None else user.office.id,
+            position_id=user.position_id if user.position is None else user.position.id,
+            is_active=user.is_active,
+            started_on=day,
+        )
+    )
+    db.session.flush()
+    staff_changed.send(current_app._get_current_object(), user=user)
+
+
+def update_user(user: User, actor: User | None, **fields) -> None:
     """Change profile, office, position, roles and active flag; records what changed.
+
+    ``actor`` is None for commands run on the server (e.g. a staff import from the CLI).
 
     :raises SelfLockout: when ``actor`` would deactivate themself or drop their admin role.
     """
     roles = fields.pop("roles", None)
-    if user.id == actor.id and (
-        fields.get("is_active") is False or (roles is not None and Role.ADMIN not in roles)
+    if (
+        actor is not None
+        and user.id == actor.id
+        and (fields.get("is_active") is False or (roles is not None and Role.ADMIN not in roles))
     ):
         raise SelfLockout()
     if "email" in fields:
@@ -158,6 +203,8 @@ def update_user(user: User, actor: User, **fields) -> None:
         user.session_version += 1
     if changed:
         record_event("user.updated", target=user, changes=changed)
+    if any(name in changed for name in STAFF_FIELDS):
+        record_staff_change(user)
 
 
 def _plain(value):

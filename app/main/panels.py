@@ -32,6 +32,8 @@ def register_core_panels() -> None:
         NavLink("admin.offices", _l("Offices"), admin, 81, ("admin.edit_office",)),
         NavLink("admin.positions", _l("Positions"), admin, 82, ("admin.edit_position",)),
         NavLink("admin.audit", _l("Audit log"), admin, 83),
+        NavLink("api_tokens.tokens", _l("API tokens"), admin, 84),
+        NavLink("staff.upload", _l("Import staff"), frozenset({Role.HR, Role.ADMIN}), 45),
         NavLink("auth.profile", _l("My account"), order=90, also=("auth.change_password",)),
     ):
         register_nav_link(link)

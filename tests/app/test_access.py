@@ -13,6 +13,7 @@ from assessments.models import Assessment
 from case_simulations import content_source as simulation_source
 from case_simulations import services as simulation_services
 from case_simulations.models import Scenario
+from certificates.compliance import services as compliance_services
 from certificates.models import Certificate
 from courses import content_source, services
 from courses.models import Course
@@ -35,6 +36,7 @@ HOLDER_OR_HR = {"anonymous": LOGIN_REDIRECT, "hr": 200, "admin": 200, "*": 404}
 HR_ONLY = {"anonymous": LOGIN_REDIRECT, "hr": 200, "admin": 200, "*": 403}
 HR_POST = {"anonymous": LOGIN_REDIRECT, "hr": 302, "admin": 302, "*": 403}
 HR_BAD_FORM = {"anonymous": LOGIN_REDIRECT, "hr": 400, "admin": 400, "*": 403}
+TOKEN_ONLY = {"*": 401}
 TRAINERS_NOTHING = {"anonymous": LOGIN_REDIRECT, "trainer": 404, "admin": 404, "*": 403}
 
 # (endpoint, method) -> (url template, {role: status}); "*" is the default for unnamed roles.
@@ -142,6 +144,50 @@ EXPECTED = {
     ("certificates.verify_code", "GET"): ("/certificados/verificar/{code}", PUBLIC),
     ("certificates.verify_token", "GET"): ("/certificados/t/{token}", {"*": 302}),
     ("certificates.issuer", "GET"): ("/certificados/emisor.json", PUBLIC),
+    ("compliance.dashboard", "GET"): ("/rrhh/", HR_ONLY),
+    ("compliance.office", "GET"): ("/rrhh/oficina/{office_id}", HR_ONLY),
+    ("compliance.person", "GET"): ("/rrhh/persona/{user_id}", HR_ONLY),
+    ("compliance.transcript", "GET"): ("/rrhh/persona/{user_id}/expediente", HR_ONLY),
+    ("compliance.transcript_pdf", "GET"): ("/rrhh/persona/{user_id}/expediente.pdf", HR_ONLY),
+    ("compliance.transcript_export", "GET"): ("/rrhh/persona/{user_id}/expediente.xlsx", HR_ONLY),
+    ("compliance.matrix_export", "GET"): ("/rrhh/matriz.csv", HR_ONLY),
+    # Invalid or empty posts come back to the person's page with the reason.
+    ("compliance.assign", "POST"): ("/rrhh/persona/{user_id}/asignar", HR_POST),
+    ("compliance.end_assignment", "POST"): (
+        "/rrhh/asignaciones/{assignment_id}/terminar",
+        HR_POST,
+    ),
+    ("compliance.waive", "POST"): ("/rrhh/asignaciones/{assignment_id}/exencion", HR_POST),
+    ("compliance.revoke_waiver", "POST"): ("/rrhh/exenciones/{waiver_id}/revocar", HR_POST),
+    ("compliance.requirements", "GET"): ("/rrhh/requisitos", HR_ONLY),
+    ("compliance.requirements", "POST"): ("/rrhh/requisitos", HR_BAD_FORM),
+    ("compliance.edit_requirement", "GET"): ("/rrhh/requisitos/{requirement_id}", HR_ONLY),
+    ("compliance.edit_requirement", "POST"): ("/rrhh/requisitos/{requirement_id}", HR_BAD_FORM),
+    ("compliance.retire_requirement", "POST"): (
+        "/rrhh/requisitos/{requirement_id}/retirar",
+        HR_POST,
+    ),
+    ("compliance.versions", "GET"): ("/rrhh/versiones", HR_ONLY),
+    ("compliance.versions", "POST"): ("/rrhh/versiones", HR_BAD_FORM),
+    # The API ignores the session cookie: without a bearer token every role gets 401.
+    ("api.openapi", "GET"): ("/api/v1/openapi.json", PUBLIC),
+    ("api.people", "GET"): ("/api/v1/people", TOKEN_ONLY),
+    ("api.person", "GET"): ("/api/v1/people/{user_id}", TOKEN_ONLY),
+    ("api.offices", "GET"): ("/api/v1/offices", TOKEN_ONLY),
+    ("compliance_api.requirements", "GET"): ("/api/v1/requirements", TOKEN_ONLY),
+    ("compliance_api.assignments", "GET"): ("/api/v1/assignments", TOKEN_ONLY),
+    ("compliance_api.compliance", "GET"): ("/api/v1/compliance", TOKEN_ONLY),
+    ("certificates_api.certificates", "GET"): ("/api/v1/certificates", TOKEN_ONLY),
+    ("certificates_api.certificate", "GET"): ("/api/v1/certificates/{serial}", TOKEN_ONLY),
+    ("api_tokens.tokens", "GET"): ("/admin/api", ADMIN_ONLY),
+    ("api_tokens.tokens", "POST"): (
+        "/admin/api",
+        {"anonymous": LOGIN_REDIRECT, "admin": 400, "*": 403},
+    ),
+    ("api_tokens.revoke", "POST"): ("/admin/api/{token_id}/revocar", ADMIN_POST),
+    ("staff.upload", "GET"): ("/personal/importar", HR_ONLY),
+    ("staff.upload", "POST"): ("/personal/importar", HR_BAD_FORM),  # no file chosen
+    ("staff.apply", "POST"): ("/personal/importar/aplicar", HR_POST),  # nothing staged
 }
 
 
@@ -179,6 +225,30 @@ def test_access_table(app, client, login, role, endpoint, method):
             services.complete_item(enrollment, item, target)
         cert = db.session.scalar(db.select(Certificate))
         serial, code, token = cert.serial, cert.code, cert.token
+    requirement_id = assignment_id = waiver_id = 0
+    if endpoint.startswith("compliance."):
+        course = db.session.scalar(db.select(Course).filter_by(slug="muestra-consular"))
+        rule = compliance_services.save_requirement(
+            None,
+            target,
+            course_id=course.id,
+            position_id=target.position_id,
+            office_id=None,
+            due_within_days=30,
+            starts_on=compliance_services.today(),
+            renewal_months=None,
+            note=None,
+        )
+        manual = compliance_services.assign(target, course.id, compliance_services.today(), target)
+        waiver = compliance_services.grant_waiver(manual, target, "Motivo.", None)
+        requirement_id, assignment_id, waiver_id = rule.id, manual.id, waiver.id
+    token_id = 0
+    if endpoint.startswith("api_tokens."):
+        from app.api import services as api_services
+
+        token_id = api_services.create_token(
+            name="t", scopes={"people"}, office_ids=set(), expires_at=None, actor=None
+        )[0].id
     run_id = 0
     if endpoint.startswith("case_simulations."):
         simulation_services.sync_scenarios(simulation_source.load())
@@ -191,6 +261,10 @@ def test_access_table(app, client, login, role, endpoint, method):
         "position_id": db.session.scalar(db.select(Position.id).filter_by(code="consul")),
         "attempt_id": attempt.id,
         "run_id": run_id,
+        "requirement_id": requirement_id,
+        "assignment_id": assignment_id,
+        "waiver_id": waiver_id,
+        "token_id": token_id,
         "serial": serial,
         "code": code,
         "token": token,

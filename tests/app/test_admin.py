@@ -201,3 +201,47 @@ def test_audit_events_cannot_be_changed_or_deleted(app, learner):
     with pytest.raises(AuditLogIsAppendOnly):
         db.session.flush()
     db.session.rollback()
+
+
+def test_office_manager_and_hr_offices(as_admin, learner, hr_user):
+    from app.auth.models import HrOfficeScope
+
+    tapachula = db.session.scalar(select(Office).filter_by(code="tapachula"))
+    page = as_admin.get(f"/admin/oficinas/{tapachula.id}").get_data(as_text=True)
+    assert "Jefatura" in page and learner.email in page
+    data = {
+        "code": "tapachula",
+        "name": tapachula.name,
+        "kind": tapachula.kind,
+        "city": tapachula.city,
+        "country": tapachula.country,
+        "timezone": tapachula.timezone,
+        "manager_id": learner.id,
+    }
+    assert as_admin.post(f"/admin/oficinas/{tapachula.id}", data=data).status_code == 302
+    db.session.refresh(tapachula)
+    assert tapachula.manager_id == learner.id
+    assert (
+        as_admin.post(f"/admin/oficinas/{tapachula.id}", data={**data, "manager_id": 0}).status_code
+        == 302
+    )
+    db.session.refresh(tapachula)
+    assert tapachula.manager_id is None
+    saved = as_admin.post(
+        f"/admin/usuarios/{hr_user.id}",
+        data=user_form(
+            email=hr_user.email,
+            roles=["hr"],
+            is_active="y",
+            hr_offices=[office_id("veracruz"), office_id("saltillo")],
+        ),
+    )
+    assert saved.status_code == 302
+    scoped = set(
+        db.session.scalars(
+            select(HrOfficeScope.office_id).where(HrOfficeScope.user_id == hr_user.id)
+        )
+    )
+    assert scoped == {office_id("veracruz"), office_id("saltillo")}
+    actions = set(db.session.scalars(select(AuditEvent.action)))
+    assert {"office.manager_set", "user.hr_offices_set"} <= actions
