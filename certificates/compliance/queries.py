@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import NamedTuple
 
-from sqlalchemy import select
+from sqlalchemy import Date, cast, func, select
 
 from app.auth.models import HrOfficeScope, Office, Position, StaffPeriod, User
 from app.extensions import db
@@ -51,7 +51,7 @@ class Row:
 
 
 class AssignmentFact(NamedTuple):
-    """An assignment as compliance needs it (plain data: thousands are read at once)."""
+    """An assignment as compliance needs it (plain data: tens of thousands are read at once)."""
 
     id: int
     user_id: int
@@ -106,13 +106,27 @@ def hr_scope(user) -> set[int] | None:
     return rows or None
 
 
-def _day_of(value) -> date | None:
-    return value.date() if value is not None else None
+def utc_day(column):
+    """The UTC calendar day of a timestamp column, computed by the database.
+
+    Reading 150,000 timestamps through the UTC type decorator and then taking ``.date()`` costs
+    a second in Python; the database does it for free.
+    """
+    if db.engine.dialect.name == "postgresql":
+        return cast(func.timezone("UTC", column), Date)
+    return func.date(column, type_=Date)  # SQLite stores UTC text
 
 
 def load_facts(user_id: int | None = None, course_id: int | None = None) -> Facts:
-    """Read the history once (optionally for one person or one course), as plain tuples."""
+    """Read the history once (optionally for one person or one course).
+
+    Rows come straight from the connection, fetched whole (no ORM objects, no row-by-row
+    fetching), and become named tuples: reading an attribute of a database row is ten times
+    slower, and the trend reads each fact thirteen times. Certificates and enrolments are
+    grouped by (person, course), waivers by assignment.
+    """
     facts = Facts()
+    conn = db.session.connection()
     query = select(
         Assignment.id,
         Assignment.user_id,
@@ -126,7 +140,7 @@ def load_facts(user_id: int | None = None, course_id: int | None = None) -> Fact
         query = query.where(Assignment.user_id == user_id)
     if course_id is not None:
         query = query.where(Assignment.course_id == course_id)
-    facts.assignments = [AssignmentFact(*row) for row in db.session.execute(query)]
+    facts.assignments = [AssignmentFact(*row) for row in conn.execute(query).all()]
     if not facts.assignments:
         return facts
     user_ids = {a.user_id for a in facts.assignments}
@@ -140,9 +154,7 @@ def load_facts(user_id: int | None = None, course_id: int | None = None) -> Fact
         User.id,
     )
     facts.users = {
-        uid: PersonFact(name, email, office, position)
-        for uid, name, email, office, position in db.session.execute(people)
-        if uid in user_ids
+        uid: PersonFact(*rest) for uid, *rest in conn.execute(people).all() if uid in user_ids
     }
     periods = for_people(
         select(
@@ -155,7 +167,7 @@ def load_facts(user_id: int | None = None, course_id: int | None = None) -> Fact
         StaffPeriod.user_id,
     )
     by_user: dict[int, list[PeriodFact]] = defaultdict(list)
-    for uid, *rest in db.session.execute(periods):
+    for uid, *rest in conn.execute(periods).all():
         if uid in user_ids:
             by_user[uid].append(PeriodFact(*rest))
     facts.periods = dict(by_user)
@@ -164,57 +176,53 @@ def load_facts(user_id: int | None = None, course_id: int | None = None) -> Fact
             Certificate.user_id,
             Certificate.course_id,
             Certificate.serial,
-            Certificate.issued_at,
-            Certificate.expires_at,
-            Certificate.revoked_at,
-            CourseVersion.number,
+            utc_day(Certificate.issued_at).label("issued_on"),
+            utc_day(Certificate.expires_at).label("expires_on"),
+            CourseVersion.number.label("version"),
+            utc_day(Certificate.revoked_at).label("revoked_on"),
         )
         .join(CourseVersion, CourseVersion.id == Certificate.course_version_id)
         .where(Certificate.course_id.in_(course_ids)),
         Certificate.user_id,
     )
     by_pair: dict[tuple[int, int], list[CertFact]] = defaultdict(list)
-    for uid, cid, serial, issued, expires, revoked, number in db.session.execute(certs):
+    for uid, cid, *rest in conn.execute(certs).all():
         if uid in user_ids:
-            by_pair[(uid, cid)].append(
-                CertFact(serial, issued.date(), expires.date(), number, _day_of(revoked))
-            )
+            by_pair[(uid, cid)].append(CertFact(*rest))
     facts.certificates = dict(by_pair)
     enrollments = for_people(
         select(
             Enrollment.user_id,
             Enrollment.course_id,
-            Enrollment.enrolled_at,
-            Enrollment.completed_at,
+            utc_day(Enrollment.enrolled_at).label("enrolled_on"),
+            utc_day(Enrollment.completed_at).label("completed_on"),
         ).where(Enrollment.course_id.in_(course_ids)),
         Enrollment.user_id,
     )
     by_enrol: dict[tuple[int, int], list[EnrollFact]] = defaultdict(list)
-    for uid, cid, enrolled, completed in db.session.execute(enrollments):
+    for uid, cid, *rest in conn.execute(enrollments).all():
         if uid in user_ids:
-            by_enrol[(uid, cid)].append(EnrollFact(enrolled.date(), _day_of(completed)))
+            by_enrol[(uid, cid)].append(EnrollFact(*rest))
     facts.enrollments = dict(by_enrol)
     assignment_ids = {a.id for a in facts.assignments}
     by_assignment: dict[int, list[WaiverFact]] = defaultdict(list)
-    for aid, starts, expires, revoked in db.session.execute(
+    for aid, starts, expires, revoked in conn.execute(
         select(Waiver.assignment_id, Waiver.starts_on, Waiver.expires_on, Waiver.revoked_on)
-    ):
+    ).all():
         if aid in assignment_ids:
             by_assignment[aid].append(WaiverFact(starts, expires, revoked))
     facts.waivers = dict(by_assignment)
     by_course: dict[int, list[VersionRule]] = defaultdict(list)
-    for cid, minimum, required_by in db.session.execute(
+    for cid, minimum, required_by in conn.execute(
         select(
             VersionRequirement.course_id,
             VersionRequirement.min_version,
             VersionRequirement.required_by,
         ).where(VersionRequirement.withdrawn_at.is_(None))
-    ):
+    ).all():
         by_course[cid].append(VersionRule(minimum, required_by))
     facts.version_rules = dict(by_course)
-    facts.renewal = dict(
-        db.session.execute(select(Requirement.id, Requirement.renewal_months)).all()
-    )
+    facts.renewal = dict(conn.execute(select(Requirement.id, Requirement.renewal_months)).all())
     return facts
 
 
@@ -237,7 +245,9 @@ def rows_on(day: date, facts: Facts, offices: set[int] | None = None) -> list[Ro
         course_id: _version_rule(rules, day) for course_id, rules in facts.version_rules.items()
     }
     for assignment in facts.assignments:
-        if not assignment.in_force(day):
+        if assignment.started_on > day or (
+            assignment.ended_on is not None and day >= assignment.ended_on
+        ):
             continue
         user = facts.users.get(assignment.user_id)
         period = _period_on(facts.periods.get(assignment.user_id, []), day)
