@@ -182,7 +182,7 @@ def matrix_export(fmt: str):
         *(str(STATUS_LABELS[s]) for s in STATUSES),
         _("Assignments"),
         _("Compliant"),
-        _("% compliant"),
+        _("Compliant (%)"),
     ]
     return _download(
         exports.to_xlsx(
