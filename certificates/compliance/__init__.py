@@ -24,7 +24,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(hr_cli)
     app.config.setdefault("HR_REMINDER_DAYS_BEFORE", (30, 7))
     app.config.setdefault("HR_REMINDER_OVERDUE_EVERY_DAYS", 7)
-    app.config.setdefault("HR_CACHE_SECONDS", 300)
+    app.config.setdefault("HR_CACHE_SECONDS", 900)
     register_nav_link(
         NavLink(
             "compliance.dashboard",

@@ -167,3 +167,19 @@ class ComplianceState(db.Model):
 
     def __repr__(self) -> str:
         return f"<ComplianceState {self.version}>"
+
+
+class ComplianceChange(db.Model):
+    """Whose facts a data version changed (``user_id`` None: anyone's, read everything again).
+
+    Lets every process bring its cached facts up to date by re-reading only those people.
+    """
+
+    __tablename__ = "compliance_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version: Mapped[int] = mapped_column(index=True)
+    user_id: Mapped[int | None]
+
+    def __repr__(self) -> str:
+        return f"<ComplianceChange v{self.version} user={self.user_id}>"

@@ -117,7 +117,9 @@ def utc_day(column):
     return func.date(column, type_=Date)  # SQLite stores UTC text
 
 
-def load_facts(user_id: int | None = None, course_id: int | None = None) -> Facts:
+def load_facts(
+    user_id: int | None = None, course_id: int | None = None, user_ids: set[int] | None = None
+) -> Facts:
     """Read the history once (optionally for one person or one course).
 
     Rows come straight from the connection, fetched whole (no ORM objects, no row-by-row
@@ -137,17 +139,20 @@ def load_facts(user_id: int | None = None, course_id: int | None = None) -> Fact
         Assignment.ended_on,
     ).order_by(Assignment.id)
     if user_id is not None:
-        query = query.where(Assignment.user_id == user_id)
+        user_ids = {user_id}
+    if user_ids is not None:
+        query = query.where(Assignment.user_id.in_(user_ids))
     if course_id is not None:
         query = query.where(Assignment.course_id == course_id)
     facts.assignments = [AssignmentFact(*row) for row in conn.execute(query).all()]
     if not facts.assignments:
         return facts
+    wanted = user_ids
     user_ids = {a.user_id for a in facts.assignments}
     course_ids = {a.course_id for a in facts.assignments}
 
     def for_people(query, column):
-        return query.where(column == user_id) if user_id is not None else query
+        return query.where(column.in_(wanted)) if wanted is not None else query
 
     people = for_people(
         select(User.id, User.display_name, User.email, User.office_id, User.position_id),
@@ -363,13 +368,44 @@ class Snapshot:
         return (self.stamp[0], "h", self.stamp[2]) if self.stamp else None
 
 
+def patch_facts(old: Facts, people: set[int]) -> Facts:
+    """``old`` with these people's facts read again (everyone else's are shared, not copied)."""
+    fresh = load_facts(user_ids=people)
+    waived = {a.id for a in old.assignments if a.user_id in people}
+    return Facts(
+        assignments=[a for a in old.assignments if a.user_id not in people] + fresh.assignments,
+        periods={**{k: v for k, v in old.periods.items() if k not in people}, **fresh.periods},
+        users={**{k: v for k, v in old.users.items() if k not in people}, **fresh.users},
+        certificates={
+            **{k: v for k, v in old.certificates.items() if k[0] not in people},
+            **fresh.certificates,
+        },
+        enrollments={
+            **{k: v for k, v in old.enrollments.items() if k[0] not in people},
+            **fresh.enrollments,
+        },
+        waivers={**{k: v for k, v in old.waivers.items() if k not in waived}, **fresh.waivers},
+        version_rules=fresh.version_rules if fresh.assignments else old.version_rules,
+        renewal=fresh.renewal if fresh.assignments else old.renewal,
+    )
+
+
 def snapshot() -> Snapshot:
-    """Every fact, read once per data version and process."""
+    """Every fact, read once per process and brought up to date person by person.
+
+    After an ordinary change (someone completed a course, moved, was exempted) only the people
+    the change log names are read again; after a rule change, or when the log cannot say, all.
+    """
     from certificates.compliance import cache
 
     stamp = cache.stamp()
     version = (stamp[0], "v", stamp[1]) if stamp else None
-    return Snapshot(cache.cached(("facts",), load_facts, version), stamp)
+
+    def upgrade(old_version: tuple, old: Facts) -> Facts | None:
+        people = cache.changed_people(old_version[2], stamp[1])
+        return patch_facts(old, people) if people is not None else None
+
+    return Snapshot(cache.cached(("facts",), load_facts, version, upgrade=upgrade), stamp)
 
 
 def _offices_key(offices: set[int] | None):
@@ -377,13 +413,30 @@ def _offices_key(offices: set[int] | None):
 
 
 def cached_rows(snap: Snapshot, day: date, offices: set[int] | None = None) -> list[Row]:
-    """``rows_on`` for the snapshot, reused while nothing changes."""
+    """``rows_on`` for the snapshot: reused, and patched for the people a change concerned."""
     from certificates.compliance import cache
+
+    def upgrade(old_version: tuple, old: list[Row]) -> list[Row] | None:
+        people = cache.changed_people(old_version[2], snap.stamp[1])
+        if people is None:
+            return None
+        theirs = Facts(
+            assignments=[a for a in snap.facts.assignments if a.user_id in people],
+            periods=snap.facts.periods,
+            users=snap.facts.users,
+            certificates=snap.facts.certificates,
+            enrollments=snap.facts.enrollments,
+            waivers=snap.facts.waivers,
+            version_rules=snap.facts.version_rules,
+            renewal=snap.facts.renewal,
+        )
+        return [r for r in old if r.user_id not in people] + rows_on(day, theirs, offices)
 
     return cache.cached(
         ("rows", day, _offices_key(offices)),
         lambda: rows_on(day, snap.facts, offices),
         snap.version,
+        upgrade=upgrade,
     )
 
 

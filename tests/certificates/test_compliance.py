@@ -349,3 +349,51 @@ def test_refresh_command_moves_both_versions(runner, course, hr_user):
     assert runner.invoke(args=["hr", "refresh"]).exit_code == 0
     after = cache.stamp()
     assert after[1] == before[1] + 1 and after[2] == before[2] + 1
+
+
+def test_cached_facts_are_patched_person_by_person_and_match_a_full_reading(
+    course, hr_user, admin, complete, monkeypatch
+):
+    from certificates.compliance import cache
+
+    people = [make_user(f"parche{n}@ejemplo.hn", position="consul") for n in range(4)]
+    _rule(course, hr_user)
+    complete(people[0])
+    today = services.today()
+
+    def key(rows):
+        return sorted((r.assignment_id, r.user_id, r.office_id, r.standing) for r in rows)
+
+    queries.cached_rows(queries.snapshot(), today)  # warm
+    full_reads = []
+    real = queries.load_facts
+
+    def counting(*args, **kwargs):
+        if not args and not kwargs:
+            full_reads.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(queries, "load_facts", counting)
+    changes = [
+        lambda: complete(people[1]),
+        lambda: auth_services.update_user(people[2], admin, office=_office("veracruz")),
+        lambda: services.grant_waiver(
+            db.session.scalar(select(Assignment).where(Assignment.user_id == people[3].id)),
+            hr_user,
+            "Licencia.",
+            None,
+        ),
+        lambda: auth_services.update_user(people[0], admin, is_active=False),
+    ]
+    for change in changes:
+        change()
+        db.session.commit()
+        rows = queries.cached_rows(queries.snapshot(), today)
+        assert key(rows) == key(queries.rows_on(today, real()))
+    assert full_reads == []  # every change was applied person by person
+    # A rule edit concerns anyone: read everything again.
+    db.session.scalar(select(Assignment)).requirement.due_within_days = 10
+    db.session.commit()
+    assert cache.changed_people(*[cache.stamp()[1] - 1, cache.stamp()[1]]) is None
+    queries.cached_rows(queries.snapshot(), today)
+    assert full_reads == [1]
