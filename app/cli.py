@@ -25,6 +25,13 @@ def seed_command(demo: bool):
     added = load_reference_data()
     accounts = load_demo_accounts() if demo else []
     db.session.commit()
+    click.echo(_("Offices and positions added: %(count)d", count=added))
+    if accounts:
+        click.echo(_("Demo accounts (e-mail / password / roles):"))
+        for account, created in accounts:
+            roles = ", ".join(r.value for r in account.roles)
+            state = _("created") if created else _("already there")
+            click.echo(f"  {account.email:<24} {account.password:<26} {roles:<18} ({state})")
     if demo:
         from flask import current_app
 
@@ -34,13 +41,6 @@ def seed_command(demo: bool):
             if loaded:
                 db.session.commit()
                 click.echo(_("Demo training requirements and staff history loaded."))
-    click.echo(_("Offices and positions added: %(count)d", count=added))
-    if accounts:
-        click.echo(_("Demo accounts (e-mail / password / roles):"))
-        for account, created in accounts:
-            roles = ", ".join(r.value for r in account.roles)
-            state = _("created") if created else _("already there")
-            click.echo(f"  {account.email:<24} {account.password:<26} {roles:<18} ({state})")
 
 
 translate_cli = AppGroup("translate", help="Extract, update and compile the interface catalogs.")
