@@ -16,12 +16,10 @@ Targets (issue 10): dashboard under 300 ms, full XLSX export under 5 s.
 
 import argparse
 import json
-import os
 import random
 import statistics
 import string
 import sys
-import tempfile
 import time
 import uuid
 from datetime import UTC, date, datetime, timedelta
@@ -29,6 +27,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from bench._database import bench_database  # noqa: E402 - after the path is set
 
 COURSES = 15
 OFFICES = 10
@@ -314,24 +314,21 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=7)
     args = parser.parse_args()
 
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
+    with bench_database("hr.db") as (database_url, kind):
+        report = _run(args, database_url, kind)
+    print(json.dumps(report, indent=2))
+    out = ROOT / "bench" / "results"
+    out.mkdir(exist_ok=True)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    (out / f"compliance-{report['database']}-{stamp}.json").write_text(json.dumps(report, indent=2))
 
+
+def _run(args, database_url: str, kind: str) -> dict:
+    """Generate, then time everything; returns the report."""
     from app import create_app
     from app.extensions import db
     from app.seed import load_reference_data
 
-    pg = os.environ.get("AULA_BENCH_DATABASE_URL")
-    schema = None
-    if pg:
-        schema = f"aula_bench_{uuid.uuid4().hex[:8]}"
-        admin = create_engine(pg)
-        with admin.begin() as conn:
-            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-        url = make_url(pg).update_query_dict({"options": f"-csearch_path={schema}"})
-        database_url = url.render_as_string(hide_password=False)
-    else:
-        database_url = f"sqlite:///{Path(tempfile.mkdtemp(prefix='aula-bench-')) / 'hr.db'}"
     app = create_app(
         {
             "DATABASE_URL": database_url,
@@ -341,73 +338,61 @@ def main() -> None:
         }
     )
     rng = random.Random(10)  # noqa: S311 - simulated staff, not secrets
-    report: dict = {"database": "postgresql" if pg else "sqlite"}
-    try:
-        with app.app_context():
-            db.create_all()
-            load_reference_data()
-            db.session.commit()
-            today = datetime.now(UTC).date()
-            began = time.perf_counter()
-            report["rows"] = generate(db, args.staff, rng, today)
-            report["generate_seconds"] = round(time.perf_counter() - began, 1)
-            from app.auth.models import User
-            from certificates.compliance import queries
+    report: dict = {"database": kind}
+    with app.app_context():
+        db.create_all()
+        load_reference_data()
+        db.session.commit()
+        today = datetime.now(UTC).date()
+        began = time.perf_counter()
+        report["rows"] = generate(db, args.staff, rng, today)
+        report["generate_seconds"] = round(time.perf_counter() - began, 1)
+        from app.auth.models import User
+        from certificates.compliance import queries
 
-            hr_id = db.session.scalar(db.select(User.id).where(User.email == "rrhh@bench.hn"))
-            db.session.remove()
-        client = app.test_client()
-        with client.session_transaction() as session, app.app_context():
-            session["_user_id"] = db.session.get(User, hr_id).get_id()
-        first = _timed(lambda: _ok(client.get("/rrhh/")), 1)[0]
-        warm = _timed(lambda: _ok(client.get("/rrhh/")), args.repeat)
-        # An ordinary change (a certificate issued today) moves the data version: the next view
-        # reloads the facts and recomputes today, while the trend's past points are kept.
-        after_change = []
-        for n in range(3):
-            with app.app_context():
-                _issue_one(db, n)
-            after_change += _timed(lambda: _ok(client.get("/rrhh/")), 1)
-        past = (today - timedelta(days=730)).isoformat()
-        past_page = _timed(lambda: _ok(client.get(f"/rrhh/?fecha={past}")), 3)
+        hr_id = db.session.scalar(db.select(User.id).where(User.email == "rrhh@bench.hn"))
+        db.session.remove()
+    client = app.test_client()
+    with client.session_transaction() as session, app.app_context():
+        session["_user_id"] = db.session.get(User, hr_id).get_id()
+    first = _timed(lambda: _ok(client.get("/rrhh/")), 1)[0]
+    warm = _timed(lambda: _ok(client.get("/rrhh/")), args.repeat)
+    # An ordinary change (a certificate issued today) moves the data version: the next view
+    # reloads the facts and recomputes today, while the trend's past points are kept.
+    after_change = []
+    for n in range(3):
         with app.app_context():
-            day = today - timedelta(days=730)
-            load = _timed(queries.load_facts, 3)
-            facts = queries.load_facts()
-            compute = _timed(lambda: queries.rows_on(day, facts), 3)
-            rows = queries.rows_on(day, facts)
-        xlsx = _timed(lambda: _ok(client.get("/rrhh/matriz.xlsx")), 3)
-        size = len(client.get("/rrhh/matriz.xlsx").data)
-        csv = _timed(lambda: _ok(client.get("/rrhh/matriz.csv")), 3)
-        report.update(
-            {
-                "dashboard_first_view_seconds": round(first, 3),
-                "dashboard_warm_median_seconds": round(statistics.median(warm), 3),
-                "dashboard_warm_max_seconds": round(max(warm), 3),
-                "dashboard_after_a_change_median_seconds": round(
-                    statistics.median(after_change), 3
-                ),
-                "dashboard_two_years_ago_median_seconds": round(statistics.median(past_page), 3),
-                "point_in_time_load_facts_seconds": round(min(load), 3),
-                "point_in_time_compute_seconds": round(min(compute), 3),
-                "point_in_time_rows": len(rows),
-                "xlsx_full_matrix_seconds": round(min(xlsx), 3),
-                "xlsx_bytes": size,
-                "csv_full_matrix_seconds": round(min(csv), 3),
-            }
-        )
-        with app.app_context():
-            db.engine.dispose()
-    finally:
-        if schema:
-            with admin.begin() as conn:
-                conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-            admin.dispose()
-    print(json.dumps(report, indent=2))
-    out = ROOT / "bench" / "results"
-    out.mkdir(exist_ok=True)
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    (out / f"compliance-{report['database']}-{stamp}.json").write_text(json.dumps(report, indent=2))
+            _issue_one(db, n)
+        after_change += _timed(lambda: _ok(client.get("/rrhh/")), 1)
+    past = (today - timedelta(days=730)).isoformat()
+    past_page = _timed(lambda: _ok(client.get(f"/rrhh/?fecha={past}")), 3)
+    with app.app_context():
+        day = today - timedelta(days=730)
+        load = _timed(queries.load_facts, 3)
+        facts = queries.load_facts()
+        compute = _timed(lambda: queries.rows_on(day, facts), 3)
+        rows = queries.rows_on(day, facts)
+    xlsx = _timed(lambda: _ok(client.get("/rrhh/matriz.xlsx")), 3)
+    size = len(client.get("/rrhh/matriz.xlsx").data)
+    csv = _timed(lambda: _ok(client.get("/rrhh/matriz.csv")), 3)
+    report.update(
+        {
+            "dashboard_first_view_seconds": round(first, 3),
+            "dashboard_warm_median_seconds": round(statistics.median(warm), 3),
+            "dashboard_warm_max_seconds": round(max(warm), 3),
+            "dashboard_after_a_change_median_seconds": round(statistics.median(after_change), 3),
+            "dashboard_two_years_ago_median_seconds": round(statistics.median(past_page), 3),
+            "point_in_time_load_facts_seconds": round(min(load), 3),
+            "point_in_time_compute_seconds": round(min(compute), 3),
+            "point_in_time_rows": len(rows),
+            "xlsx_full_matrix_seconds": round(min(xlsx), 3),
+            "xlsx_bytes": size,
+            "csv_full_matrix_seconds": round(min(csv), 3),
+        }
+    )
+    with app.app_context():
+        db.engine.dispose()
+    return report
 
 
 def _issue_one(db, n: int) -> None:

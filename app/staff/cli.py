@@ -5,7 +5,6 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
-from app.audit import record_event
 from app.extensions import db
 from app.i18n import _
 from app.staff import importer
@@ -58,25 +57,9 @@ def import_command(files: tuple[str, ...], dry_run: bool, deactivate_missing: bo
             yield from bar
 
     try:
-        result = importer.apply(plan, None, progress=progress)
-        record_event(
-            "staff.imported",
-            files=[s.name for s in sources],
-            created=result.created,
-            updated=result.updated,
-            deactivated=result.deactivated,
-        )
+        result = importer.apply(plan, None, progress=progress, files=[s.name for s in sources])
         db.session.commit()
     except Exception:
         db.session.rollback()
         raise
-    click.echo(
-        _(
-            "Import applied: %(created)d created, %(updated)d updated, %(deactivated)d "
-            "deactivated, %(unchanged)d unchanged.",
-            created=result.created,
-            updated=result.updated,
-            deactivated=result.deactivated,
-            unchanged=result.unchanged,
-        )
-    )
+    click.echo(result.summary())

@@ -508,11 +508,27 @@ class Result:
     unchanged: int = 0
     new_people: list[User] = field(default_factory=list)
 
+    def summary(self) -> str:
+        """One sentence for the person who imported, in their language."""
+        return _(
+            "Import applied: %(created)d created, %(updated)d updated, %(deactivated)d "
+            "deactivated, %(unchanged)d unchanged.",
+            created=self.created,
+            updated=self.updated,
+            deactivated=self.deactivated,
+            unchanged=self.unchanged,
+        )
+
 
 def apply(
-    checked: Plan, actor: User | None, progress: Callable[[Iterable], Iterable] | None = None
+    checked: Plan,
+    actor: User | None,
+    progress: Callable[[Iterable], Iterable] | None = None,
+    files: Iterable[str] = (),
 ) -> Result:
-    """Carry out a plan without errors, in the caller's transaction (the caller commits).
+    """Carry out a plan without errors and audit it, in the caller's transaction.
+
+    The caller commits.
 
     :raises ValueError: when the plan has errors.
     """
@@ -580,5 +596,13 @@ def apply(
         if office.manager_id != manager.id:
             office.manager = manager
             record_event("office.manager_set", target=office, manager=manager.email)
+    record_event(
+        "staff.imported",
+        actor=actor,
+        files=list(files),
+        created=result.created,
+        updated=result.updated,
+        deactivated=result.deactivated,
+    )
     db.session.flush()
     return result

@@ -9,7 +9,6 @@ from flask import Blueprint, current_app, flash, redirect, render_template, url_
 from flask_login import current_user
 from werkzeug.utils import secure_filename
 
-from app.audit import record_event
 from app.auth import services as auth_services
 from app.extensions import db
 from app.i18n import _
@@ -100,14 +99,7 @@ def apply():
         )
         if not plan.ok:
             return render_template("staff/preview.html", plan=plan, apply_form=None), 400
-        result = importer.apply(plan, current_user)
-        record_event(
-            "staff.imported",
-            files=[s.name for s in sources],
-            created=result.created,
-            updated=result.updated,
-            deactivated=result.deactivated,
-        )
+        result = importer.apply(plan, current_user, files=[s.name for s in sources])
         db.session.commit()
     except Exception:
         db.session.rollback()
@@ -124,17 +116,7 @@ def apply():
             ):
                 failed += 1
         db.session.commit()
-    flash(
-        _(
-            "Import applied: %(created)d created, %(updated)d updated, %(deactivated)d "
-            "deactivated, %(unchanged)d unchanged.",
-            created=result.created,
-            updated=result.updated,
-            deactivated=result.deactivated,
-            unchanged=result.unchanged,
-        ),
-        "success",
-    )
+    flash(result.summary(), "success")
     if failed:
         flash(_("%(count)d invitation e-mails could not be sent.", count=failed), "warning")
     return redirect(url_for("staff.upload"))

@@ -17,6 +17,7 @@ from certificates.compliance.models import Assignment
 from courses import content_source
 from courses import services as course_services
 from courses.models import Course
+from tests.certificates.helpers import make_rule
 from tests.factories import make_user
 
 
@@ -29,27 +30,11 @@ def _token(scopes=("people", "compliance", "certificates"), offices=()):
     return {"Authorization": f"Bearer {raw}"}
 
 
-def _rule(course, hr_user, days=30):
-    rule = services.save_requirement(
-        None,
-        hr_user,
-        course_id=course.id,
-        position_id=db.session.scalar(select(Position.id).filter_by(code="consul")),
-        office_id=None,
-        due_within_days=days,
-        starts_on=services.today(),
-        renewal_months=None,
-        note=None,
-    )
-    db.session.commit()
-    return rule
-
-
 def test_moved_completed_expired_alike_on_the_dashboard_and_through_the_api(
     client, login, course, hr_user, admin, complete
 ):
     person = make_user("api-ciclo@ejemplo.hn", position="oficial-proteccion")
-    _rule(course, hr_user, days=30)
+    make_rule(course, hr_user, days=30)
     auth_services.update_user(
         person, admin, position=db.session.scalar(select(Position).filter_by(code="consul"))
     )
@@ -88,7 +73,7 @@ def test_moved_completed_expired_alike_on_the_dashboard_and_through_the_api(
 def test_filters_and_office_limits(client, course, hr_user, complete):
     tapa = make_user("api-tapa@ejemplo.hn", position="consul")
     vera = make_user("api-vera@ejemplo.hn", position="consul", office="veracruz")
-    _rule(course, hr_user)
+    make_rule(course, hr_user)
     complete(vera)
     limited = _token(offices=("tapachula",))
     rows = client.get("/api/v1/compliance", headers=limited).json["data"]
@@ -122,7 +107,7 @@ def api_app(make_app):
         hr = make_user("rrhh-api@ejemplo.hn", roles=("hr",))
         person = make_user("fuzz@ejemplo.hn", position="consul")
         make_user("fuzz2@ejemplo.hn", position="consul", office="veracruz")
-        _rule(course, hr)
+        make_rule(course, hr)
         enrollment = course_services.enroll(course, person)
         for item in enrollment.version.items:
             if not item.is_optional:

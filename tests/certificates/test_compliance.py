@@ -12,6 +12,7 @@ from app.extensions import db
 from certificates.compliance import queries, services
 from certificates.compliance.models import Assignment
 from courses.models import Course
+from tests.certificates.helpers import make_rule
 from tests.factories import make_user
 
 
@@ -23,22 +24,6 @@ def _position(code):
     return db.session.scalar(select(Position).filter_by(code=code))
 
 
-def _rule(course, hr_user, position="consul", office=None, days=60, renewal=None):
-    rule = services.save_requirement(
-        None,
-        hr_user,
-        course_id=course.id,
-        position_id=_position(position).id if position else None,
-        office_id=_office(office).id if office else None,
-        due_within_days=days,
-        starts_on=services.today(),
-        renewal_months=renewal,
-        note=None,
-    )
-    db.session.commit()
-    return rule
-
-
 def _standing(user, day=None):
     rows = queries.rows_on(day or services.today(), queries.load_facts(user_id=user.id))
     return [r.standing for r in rows]
@@ -47,7 +32,7 @@ def _standing(user, day=None):
 def test_a_rule_assigns_everyone_in_scope_with_its_deadline(course, hr_user):
     consul = make_user("consul@ejemplo.hn", position="consul")
     officer = make_user("oficial@ejemplo.hn", position="oficial-proteccion")
-    rule = _rule(course, hr_user)
+    rule = make_rule(course, hr_user)
     assignments = db.session.scalars(select(Assignment)).all()
     assert [(a.user_id, a.requirement_id) for a in assignments] == [(consul.id, rule.id)]
     assert assignments[0].due_on == services.today() + timedelta(days=60)
@@ -55,7 +40,7 @@ def test_a_rule_assigns_everyone_in_scope_with_its_deadline(course, hr_user):
 
 
 def test_moving_into_a_position_assigns_leaving_ends(course, hr_user, admin):
-    rule = _rule(course, hr_user)
+    rule = make_rule(course, hr_user)
     person = make_user("movil@ejemplo.hn", position="oficial-proteccion")
     assert _standing(person) == []
     with time_machine.travel(utcnow() + timedelta(days=10)):
@@ -77,7 +62,7 @@ def test_moving_into_a_position_assigns_leaving_ends(course, hr_user, admin):
 
 def test_completing_makes_compliant_and_expiry_lapses(course, hr_user, complete):
     person = make_user("cumple@ejemplo.hn", position="consul")
-    _rule(course, hr_user)
+    make_rule(course, hr_user)
     assert [s.status for s in _standing(person)] == ["not_started"]
     complete(person)
     assert [(s.status, s.compliant) for s in _standing(person)] == [("certified", True)]
@@ -87,7 +72,7 @@ def test_completing_makes_compliant_and_expiry_lapses(course, hr_user, complete)
 
 def test_point_in_time_answers_from_history(course, hr_user, admin, complete):
     person = make_user("historia@ejemplo.hn", position="consul")
-    _rule(course, hr_user)
+    make_rule(course, hr_user)
     start = services.today()
     with time_machine.travel(utcnow() + timedelta(days=100)):
         assert [s.status for s in _standing(person)] == ["overdue"]
@@ -108,7 +93,7 @@ def test_point_in_time_answers_from_history(course, hr_user, admin, complete):
 
 def test_waivers_and_version_requirements(course, hr_user, complete):
     person = make_user("exento@ejemplo.hn", position="consul")
-    _rule(course, hr_user)
+    make_rule(course, hr_user)
     assignment = db.session.scalar(select(Assignment))
     waiver = services.grant_waiver(assignment, hr_user, "Licencia médica.", None)
     db.session.commit()
@@ -132,7 +117,7 @@ def test_hr_pages_render_and_scope_to_offices(client, login, course, hr_user, co
     vera = make_user(
         "vera@ejemplo.hn", position="consul", office="veracruz", display_name="Víctor Veracruz"
     )
-    _rule(course, hr_user)
+    make_rule(course, hr_user)
     complete(vera)
     login(hr_user)
     page = client.get("/rrhh/").get_data(as_text=True)
@@ -221,7 +206,7 @@ def test_a_staff_import_moves_people_into_requirements(course, hr_user, admin):
     from app.staff import importer
 
     person = make_user("importada@ejemplo.hn", position="oficial-proteccion")
-    _rule(course, hr_user, days=45)
+    make_rule(course, hr_user, days=45)
     plan = importer.plan(
         [importer.Source("p.csv", b"correo,cargo,activo\nimportada@ejemplo.hn,consul,\n")], admin
     )
@@ -254,7 +239,7 @@ def test_moved_completed_expired_alike_on_screen_and_in_exports(
         position="oficial-proteccion",
         display_name='=HYPERLINK("http://x")',
     )
-    _rule(course, hr_user, days=30)
+    make_rule(course, hr_user, days=30)
     auth_services.update_user(person, admin, position=_position("consul"))
     db.session.commit()
     assignment = db.session.scalar(select(Assignment).where(Assignment.user_id == person.id))
@@ -293,7 +278,7 @@ def test_transcript_exports(client, login, course, hr_user, complete):
 
 def test_exports_respect_the_hr_scope(client, login, course, hr_user):
     vera = make_user("alcance@ejemplo.hn", position="consul", office="veracruz")
-    _rule(course, hr_user)
+    make_rule(course, hr_user)
     db.session.add(HrOfficeScope(user_id=hr_user.id, office_id=_office("tapachula").id))
     db.session.commit()
     login(hr_user)
@@ -311,7 +296,7 @@ def test_cached_answers_follow_every_change_but_not_logins(
     from certificates.compliance.models import ComplianceState
 
     person = make_user("cache@ejemplo.hn", position="consul")
-    _rule(course, hr_user)
+    make_rule(course, hr_user)
     login(hr_user)
 
     def percent():
@@ -344,7 +329,7 @@ def test_refresh_command_moves_both_versions(runner, course, hr_user):
     from certificates.compliance import cache
 
     make_user("refresco@ejemplo.hn", position="consul")
-    _rule(course, hr_user)
+    make_rule(course, hr_user)
     before = cache.stamp()
     assert runner.invoke(args=["hr", "refresh"]).exit_code == 0
     after = cache.stamp()
@@ -357,7 +342,7 @@ def test_cached_facts_are_patched_person_by_person_and_match_a_full_reading(
     from certificates.compliance import cache
 
     people = [make_user(f"parche{n}@ejemplo.hn", position="consul") for n in range(4)]
-    _rule(course, hr_user)
+    make_rule(course, hr_user)
     complete(people[0])
     today = services.today()
 

@@ -8,7 +8,7 @@ import pytest
 import time_machine
 from sqlalchemy import func, select
 
-from app.auth.models import Office, Position
+from app.auth.models import Office
 from app.db import utcnow
 from app.extensions import db
 from app.seed import load_reference_data
@@ -17,6 +17,7 @@ from certificates.compliance.models import ReminderSent
 from courses import content_source
 from courses import services as course_services
 from courses.models import Course
+from tests.certificates.helpers import make_rule
 from tests.conftest import run_together
 from tests.factories import make_user, message_text
 
@@ -53,29 +54,13 @@ def _office(code):
     return db.session.scalar(select(Office).filter_by(code=code))
 
 
-def _rule(course, hr_user, days=60):
-    rule = services.save_requirement(
-        None,
-        hr_user,
-        course_id=course.id,
-        position_id=db.session.scalar(select(Position.id).filter_by(code="consul")),
-        office_id=None,
-        due_within_days=days,
-        starts_on=services.today(),
-        renewal_months=None,
-        note=None,
-    )
-    db.session.commit()
-    return rule
-
-
 def _send(runner, day):
     return runner.invoke(args=["hr", "send-reminders", "--date", day.isoformat()])
 
 
 def test_running_twice_sends_each_reminder_once(runner, outbox, course, hr_user):
     person = make_user("recordar@ejemplo.hn", position="consul", display_name="Rosa Recordar")
-    _rule(course, hr_user, days=60)
+    make_rule(course, hr_user, days=60)
     due = services.today() + timedelta(days=60)
     assert _send(runner, due - timedelta(days=40)).exit_code == 0
     assert outbox() == []  # too early
@@ -103,7 +88,7 @@ def test_overdue_copy_goes_to_the_office_manager_in_their_language(runner, outbo
     _office("veracruz").manager_id = None
     db.session.commit()
     person = make_user("tarde@ejemplo.hn", position="consul", display_name="Tomás Tarde")
-    _rule(course, hr_user, days=10)
+    make_rule(course, hr_user, days=10)
     due = services.today() + timedelta(days=10)
     with time_machine.travel(utcnow() + timedelta(days=11)):
         _send(runner, due + timedelta(days=1))
@@ -132,7 +117,7 @@ def test_overdue_copy_goes_to_the_office_manager_in_their_language(runner, outbo
 def test_waived_and_certified_people_get_nothing(runner, outbox, course, hr_user, complete):
     certified = make_user("certificada@ejemplo.hn", position="consul")
     waived = make_user("exenta@ejemplo.hn", position="consul")
-    _rule(course, hr_user, days=5)
+    make_rule(course, hr_user, days=5)
     complete(certified)
     assignment = next(a for a in services_assignments() if a.user_id == waived.id)
     services.grant_waiver(assignment, hr_user, "Licencia.", None)
@@ -149,7 +134,7 @@ def services_assignments():
 
 def test_a_failed_send_is_retried_next_run(runner, outbox, course, hr_user, monkeypatch):
     make_user("fallo@ejemplo.hn", position="consul")
-    _rule(course, hr_user, days=3)
+    make_rule(course, hr_user, days=3)
 
     def broken(*args, **kwargs):
         raise OSError("SMTP down")
@@ -165,7 +150,7 @@ def test_a_failed_send_is_retried_next_run(runner, outbox, course, hr_user, monk
 
 def test_dry_run_sends_nothing(runner, outbox, course, hr_user):
     make_user("ensayo@ejemplo.hn", position="consul")
-    _rule(course, hr_user, days=3)
+    make_rule(course, hr_user, days=3)
     result = runner.invoke(args=["hr", "send-reminders", "--dry-run"])
     assert result.exit_code == 0 and "before-7" in result.output
     assert outbox() == []
@@ -181,7 +166,7 @@ def test_two_runs_at_once_send_once(race_app):
         hr = make_user("rrhh-carrera@ejemplo.hn", roles=("hr",))
         make_user("carrera-rec@ejemplo.hn", position="consul")
         course = db.session.scalar(select(Course).filter_by(slug="muestra-consular"))
-        _rule(course, hr, days=3)
+        make_rule(course, hr, days=3)
     barrier = threading.Barrier(2)
     outcomes = []
 
@@ -198,7 +183,7 @@ def test_two_runs_at_once_send_once(race_app):
 
 def test_the_person_page_lists_reminders_sent(runner, client, login, course, hr_user):
     person = make_user("pagina-rec@ejemplo.hn", position="consul")
-    _rule(course, hr_user, days=3)
+    make_rule(course, hr_user, days=3)
     _send(runner, services.today())
     login(hr_user)
     page = client.get(f"/rrhh/persona/{person.id}").get_data(as_text=True)
