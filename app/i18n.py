@@ -19,7 +19,13 @@ __all__ = [
     "get_locale",
     "select_locale",
     "select_timezone",
+    "language",
 ]
+
+
+def language() -> str:
+    """The interface language now: "es" or "en" (content has no other)."""
+    return "en" if str(get_locale() or "es").startswith("en") else "es"
 
 
 def select_locale() -> str:

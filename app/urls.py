@@ -26,6 +26,11 @@ def page_arg() -> int:
     return int_arg("page", 1, 100_000) or 1
 
 
+def reset_password_url(token: str) -> str:
+    """The e-mailed link that lets a person choose a password with ``token``."""
+    return external_url("auth.reset_password", token=token)
+
+
 def external_url(endpoint: str, **values) -> str:
     """An absolute link for e-mails, built from BASE_URL when set (never from the Host header)."""
     base = current_app.config.get("BASE_URL")

@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 from app.errors import DomainError
 from app.extensions import db
 from app.forms import ConfirmForm
-from app.i18n import _, _l, get_locale
+from app.i18n import _, _l, language
 from app.legal import registry
 from app.security import Role, role_required
 from assessments import analysis as item_analysis
@@ -21,10 +21,6 @@ SLUG = "<string(maxlength=80):slug>"
 @login_required
 def require_login():
     """Every quiz page is for signed-in staff."""
-
-
-def _locale() -> str:
-    return str(get_locale() or "es")
 
 
 def _attempt_or_404(attempt_id: int):
@@ -79,7 +75,7 @@ def start(slug: str):
     if not ConfirmForm().validate_on_submit():
         abort(400)
     try:
-        attempt = services.start_attempt(assessment, current_user, _locale())
+        attempt = services.start_attempt(assessment, current_user, language())
     except DomainError as exc:
         flash(str(exc.message), "warning")
         return redirect(url_for("assessments.intro", slug=slug))

@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 from app.errors import DomainError
 from app.extensions import db
 from app.forms import ConfirmForm
-from app.i18n import _, get_locale
+from app.i18n import _, language
 from app.legal import registry
 from app.security import Role, role_required
 from case_simulations import engine, queries, services
@@ -34,13 +34,9 @@ def require_login():
     """Every simulation page is for signed-in staff."""
 
 
-def _locale() -> str:
-    return "en" if str(get_locale() or "es").startswith("en") else "es"
-
-
 def _texts(run) -> engine.Scenario:
     """The run's scenario in the reader's language (ids and rules are the same)."""
-    return engine.Scenario(run.version.data(_locale()))
+    return engine.Scenario(run.version.data(language()))
 
 
 def _own_run_or_404(run_id: int):
@@ -51,7 +47,7 @@ def _own_run_or_404(run_id: int):
 
 
 def _context(run) -> Context:
-    return Context(_texts(run), list(run.state["revealed"]), vocabulary(), _locale())
+    return Context(_texts(run), list(run.state["revealed"]), vocabulary(), language())
 
 
 def _notebook(run) -> list[dict]:
@@ -85,7 +81,7 @@ def briefing(slug: str):
         "case_simulations/briefing.html",
         scenario=scenario,
         version=version,
-        data=version.data(_locale()),
+        data=version.data(language()),
         runs=runs,
         open_run=open_run,
         can_start=scenario.retired_at is None and (not limit or len(runs) < limit),
@@ -138,7 +134,7 @@ def play(run_id: int):
     return render_template(
         "case_simulations/play.html",
         run=run,
-        title=run.version.title(_locale()),
+        title=run.version.title(language()),
         node=node,
         text=engine.node_text(texts, state),
         choices=[texts.choices[c["id"]][1] for c in engine.available_choices(texts, state)],
@@ -181,7 +177,7 @@ def notebook(run_id: int):
     return render_template(
         "case_simulations/notebook.html",
         run=run,
-        title=run.version.title(_locale()),
+        title=run.version.title(language()),
         notebook=_notebook(run),
         people=[_texts(run).people[p]["label"] for p in _context(run).people()],
     )
@@ -247,7 +243,7 @@ def record_section(run_id: int, section: str):
     return render_template(
         "case_simulations/record_section.html",
         run=run,
-        title=run.version.title(_locale()),
+        title=run.version.title(language()),
         section=section,
         section_title=SECTION_TITLES[section],
         form=form,
@@ -289,7 +285,7 @@ def record_summary(run_id: int):
     return render_template(
         "case_simulations/record_summary.html",
         run=run,
-        title=run.version.title(_locale()),
+        title=run.version.title(language()),
         nav=_section_nav(run, errors),
         errors=errors,
         missing=missing,
@@ -323,7 +319,7 @@ def submit(run_id: int):
 
 
 def _report_context(run) -> dict:
-    locale = _locale()
+    locale = language()
     texts = _texts(run)
     present = Presenter(texts, vocabulary(), rubric(), locale)
     result = run.result or {}
@@ -429,7 +425,7 @@ def review_queue():
         waiting=queries.review_queue(),
         reviewed=queries.recently_reviewed(),
         bands=BANDS,
-        locale=_locale(),
+        locale=language(),
     )
 
 
@@ -462,7 +458,7 @@ def review(run_id: int):
         flash(_("Review saved: the learner can see the final result."), "success")
         return redirect(url_for("case_simulations.review_queue"))
     context = _report_context(run)
-    locale = _locale()
+    locale = language()
     levels = {
         code: [rubric().text(level, locale) for level in rubric().criteria[code].levels]
         for code in form.CRITERIA

@@ -1,7 +1,5 @@
 """Read-only API: certificates (scope ``certificates``)."""
 
-from datetime import timedelta
-
 from flask import jsonify
 from sqlalchemy import select
 
@@ -69,27 +67,7 @@ def certificates():
     status = choice_param("status", STATES)
     now = utcnow()
     if status:
-        # Status depends on dates and the expiring window: filter in SQL where it is plain.
-        if status == "revoked":
-            query = query.where(Certificate.revoked_at.is_not(None))
-        elif status == "superseded":
-            query = query.where(
-                Certificate.revoked_at.is_(None), Certificate.superseded_by_id.is_not(None)
-            )
-        else:
-            query = query.where(
-                Certificate.revoked_at.is_(None), Certificate.superseded_by_id.is_(None)
-            )
-            if status == "expired":
-                query = query.where(Certificate.expires_at <= now)
-            else:
-                limit = now + timedelta(days=services.expiring_days())
-                query = query.where(Certificate.expires_at > now)
-                query = query.where(
-                    Certificate.expires_at <= limit
-                    if status == "expiring"
-                    else Certificate.expires_at > limit
-                )
+        query = query.where(Certificate.status_is(status, now, services.expiring_days()))
     query = query.order_by(Certificate.issued_at.desc(), Certificate.id.desc())
     return page_of_query(query, lambda c: certificate_json(c, now))
 

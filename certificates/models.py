@@ -6,7 +6,7 @@ One certificate per person, course and certification period.
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import JSON, Float, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Float, ForeignKey, String, Text, UniqueConstraint, and_
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db import utcnow
@@ -83,6 +83,21 @@ class Certificate(db.Model):
         if now >= self.expires_at - timedelta(days=expiring_days):
             return "expiring"
         return "valid"
+
+    @classmethod
+    def status_is(cls, status: str, now: datetime, expiring_days: int):
+        """The SQL twin of ``status()``: a condition true for certificates in ``status``."""
+        if status == "revoked":
+            return cls.revoked_at.is_not(None)
+        if status == "superseded":
+            return and_(cls.revoked_at.is_(None), cls.superseded_by_id.is_not(None))
+        live = and_(cls.revoked_at.is_(None), cls.superseded_by_id.is_(None))
+        if status == "expired":
+            return and_(live, cls.expires_at <= now)
+        soon = now + timedelta(days=expiring_days)
+        if status == "expiring":
+            return and_(live, cls.expires_at > now, cls.expires_at <= soon)
+        return and_(live, cls.expires_at > soon)
 
     def __repr__(self) -> str:
         return f"<Certificate {self.serial}>"

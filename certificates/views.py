@@ -25,7 +25,7 @@ from app.db import utcnow
 from app.errors import DomainError
 from app.extensions import db, limiter
 from app.forms import ConfirmForm
-from app.i18n import _, _l, get_locale
+from app.i18n import _, _l, language
 from app.security import Role, role_required
 from certificates import codes, queries, services, signing
 from certificates.credentials import Urls, issuer_profile
@@ -49,10 +49,6 @@ EVENT_LABELS = {
     "rerendered": _l("PDF rendered again"),
 }
 MANAGERS = (Role.HR, Role.ADMIN)
-
-
-def _locale() -> str:
-    return "en" if str(get_locale() or "es").startswith("en") else "es"
 
 
 def _verify_limit() -> str:
@@ -276,7 +272,7 @@ def bundle():
 
 def _public_view(cert) -> dict:
     status = services.status_of(cert)
-    locale = _locale()
+    locale = language()
     return {
         "found": True,
         "status": status,

@@ -16,7 +16,7 @@ from app.content_registry import item_link
 from app.errors import DomainError
 from app.extensions import db
 from app.forms import ConfirmForm
-from app.i18n import _, get_locale
+from app.i18n import _, language
 from app.pdf import render_pdf
 from courses import pages, queries, services
 from courses.loader import FAMILIES
@@ -41,10 +41,6 @@ def _course_or_404(slug: str):
     if course is None or course.current_version is None:
         abort(404)
     return course
-
-
-def _locale() -> str:
-    return str(get_locale() or "es")
 
 
 @bp.get("/")
@@ -132,7 +128,7 @@ def lesson(slug: str, key: str):
     if enrollment is None:
         flash(_("Enrol in the course to open its lessons."), "info")
         return redirect(url_for("courses.detail", slug=slug))
-    page = pages.lesson_page(course, enrollment, key, _locale())
+    page = pages.lesson_page(course, enrollment, key, language())
     if page is None:
         abort(404)
     if enrollment.completed_at is None and services.record_view(
@@ -158,7 +154,7 @@ def complete_lesson(slug: str, key: str):
     finished = services.complete_item(enrollment, items[index], current_user)
     db.session.commit()
     if finished:
-        title = enrollment.version.title(_locale())
+        title = enrollment.version.title(language())
         flash(_("Congratulations: you have completed %(title)s.", title=title), "success")
         return redirect(url_for("courses.detail", slug=slug))
     nxt = items[index + 1] if index + 1 < len(items) else None
@@ -175,7 +171,7 @@ def print_course(slug: str):
     course = _course_or_404(slug)
     enrollment = queries.enrollment_for(current_user, course)
     version = enrollment.version if enrollment else course.current_version
-    locale = _locale()
+    locale = language()
     key = (version.content_hash, locale)
     pdf = _print_cache.get(key)
     if pdf is None:

@@ -13,7 +13,7 @@ from app.extensions import db
 from app.forms import ConfirmForm
 from app.i18n import _, _l, get_locale
 from app.security import Role, role_required
-from app.urls import external_url, int_arg, page_arg
+from app.urls import int_arg, page_arg, reset_password_url
 
 STATUSES = ("active", "inactive")
 _MAIL_FAILED = _l(
@@ -55,10 +55,6 @@ def _user_fields(form) -> dict:
     }
 
 
-def _reset_link(token: str) -> str:
-    return external_url("auth.reset_password", token=token)
-
-
 @bp.get("/usuarios")
 def users():
     """List users with search and filters."""
@@ -97,7 +93,7 @@ def create_user():
             form.email.errors.append(str(exc.message))
         else:
             sent = form.password.data or auth_services.send_password_link(
-                user, _reset_link, template="account_created"
+                user, reset_password_url, template="account_created"
             )
             db.session.commit()
             flash(_("The account for %(email)s has been created.", email=user.email), "success")
@@ -156,7 +152,7 @@ def send_password_link(user_id: int):
     if not user.is_active:
         flash(_("Reactivate the account before sending a password link."), "warning")
     elif ConfirmForm().validate_on_submit():
-        sent = auth_services.send_password_link(user, _reset_link, template="reset_password")
+        sent = auth_services.send_password_link(user, reset_password_url, template="reset_password")
         if sent:
             record_event("user.password_link_sent", target=user)
         db.session.commit()

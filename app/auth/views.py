@@ -26,7 +26,7 @@ from app.extensions import db, limiter
 from app.forms import ConfirmForm
 from app.i18n import SESSION_LANGUAGE_KEY, _
 from app.security import is_safe_redirect
-from app.urls import external_url
+from app.urls import reset_password_url
 
 bp = Blueprint("auth", __name__, url_prefix="/cuenta")
 
@@ -87,7 +87,7 @@ def forgot_password():
     if form.validate_on_submit():
         services.request_password_reset(
             form.email.data,
-            lambda token: external_url("auth.reset_password", token=token),
+            reset_password_url,
         )
         db.session.commit()
         flash(

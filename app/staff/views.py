@@ -15,7 +15,7 @@ from app.i18n import _
 from app.security import Role, role_required
 from app.staff import importer
 from app.staff.forms import ApplyForm, UploadForm
-from app.urls import external_url
+from app.urls import reset_password_url
 
 bp = Blueprint("staff", __name__, url_prefix="/personal")
 STAGED_FOR_SECONDS = 24 * 3600
@@ -111,7 +111,7 @@ def apply():
         for user in result.new_people:
             if not auth_services.send_password_link(
                 user,
-                lambda token: external_url("auth.reset_password", token=token),
+                reset_password_url,
                 template="account_created",
             ):
                 failed += 1

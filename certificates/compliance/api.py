@@ -33,10 +33,6 @@ from courses.models import Course
 bp = api_blueprint("compliance_api", __name__)
 
 
-def _codes(model) -> dict[int, str]:
-    return dict(db.session.execute(select(model.id, model.code)).all())
-
-
 NO_MATCH = 0  # ids start at 1: an unknown code filters everything out
 
 
@@ -56,7 +52,11 @@ def _office_id(code: str | None) -> int | None:
 @token_required("compliance")
 def requirements():
     """Training requirements (rules), active and retired."""
-    courses, offices, positions = _codes(Course), _codes(Office), _codes(Position)
+    courses, offices, positions = (
+        queries.codes(Course),
+        queries.codes(Office),
+        queries.codes(Position),
+    )
     query = select(Requirement).order_by(Requirement.id)
     active = bool_param("active")
     if active is not None:
@@ -84,7 +84,7 @@ def requirements():
 @token_required("compliance")
 def assignments():
     """Assignments (from rules or by hand), filtered by person, course and whether open."""
-    courses = _codes(Course)
+    courses = queries.codes(Course)
     query = select(Assignment).order_by(Assignment.id)
     offices = token_offices()
     if offices is not None:
@@ -142,7 +142,11 @@ def compliance():
         rows = [r for r in rows if r.standing.status == status]
     rows.sort(key=lambda r: (r.user_id, r.course_id, r.assignment_id))
     compliant = sum(1 for r in rows if r.standing.compliant)
-    courses, office_codes, positions = _codes(Course), _codes(Office), _codes(Position)
+    courses, office_codes, positions = (
+        queries.codes(Course),
+        queries.codes(Office),
+        queries.codes(Position),
+    )
 
     def as_json(row: queries.Row) -> dict:
         return {

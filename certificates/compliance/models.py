@@ -85,10 +85,6 @@ class Assignment(db.Model):
         """``rule`` or ``manual``."""
         return "rule" if self.requirement_id else "manual"
 
-    def in_force(self, day: date) -> bool:
-        """True when the assignment applies on ``day``."""
-        return self.started_on <= day and (self.ended_on is None or day < self.ended_on)
-
     def __repr__(self) -> str:
         return f"<Assignment {self.user_id} course={self.course_id} due={self.due_on}>"
 

@@ -250,9 +250,7 @@ def rows_on(day: date, facts: Facts, offices: set[int] | None = None) -> list[Ro
         course_id: _version_rule(rules, day) for course_id, rules in facts.version_rules.items()
     }
     for assignment in facts.assignments:
-        if assignment.started_on > day or (
-            assignment.ended_on is not None and day >= assignment.ended_on
-        ):
+        if not assignment.in_force(day):
             continue
         user = facts.users.get(assignment.user_id)
         period = _period_on(facts.periods.get(assignment.user_id, []), day)
@@ -484,9 +482,14 @@ def position_labels(locale: str) -> dict[int, str]:
     return dict(db.session.execute(select(Position.id, column)).all())
 
 
+def codes(model) -> dict[int, str]:
+    """``code`` by id for a model that has one (courses, offices, positions)."""
+    return dict(db.session.execute(select(model.id, model.code)).all())
+
+
 def course_labels() -> dict[int, str]:
     """Course codes by id."""
-    return dict(db.session.execute(select(Course.id, Course.code)).all())
+    return codes(Course)
 
 
 def requirements() -> list[Requirement]:

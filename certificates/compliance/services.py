@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from app.audit import record_event
 from app.auth.models import StaffPeriod, User
+from app.auth.services import today
 from app.db import utcnow
 from app.errors import DomainError
 from app.extensions import db
@@ -29,11 +30,6 @@ class WaiverNotAllowed(DomainError):
     """Waivers need a reason and an end after their start."""
 
     message = _l("A waiver needs a reason, and its end date must come after today.")
-
-
-def today() -> date:
-    """Today (UTC): compliance counts in days."""
-    return utcnow().date()
 
 
 def _entered_on(user: User) -> date:

@@ -20,7 +20,7 @@ from app.auth.models import Office, Position, User
 from app.errors import DomainError
 from app.extensions import db
 from app.forms import ConfirmForm
-from app.i18n import _, _l, get_locale
+from app.i18n import _, _l, language
 from app.pdf import render_pdf
 from app.security import Role, role_required
 from certificates import services as certificate_services
@@ -80,10 +80,6 @@ def require_hr():
     """Every page here is for human resources and administrators."""
 
 
-def _locale() -> str:
-    return "en" if str(get_locale() or "es").startswith("en") else "es"
-
-
 def _scope() -> set[int] | None:
     """The offices the current HR user may see (None: all)."""
     if current_user.has_role(Role.ADMIN):
@@ -107,7 +103,7 @@ def dashboard():
     snap = queries.snapshot()
     rows = queries.cached_rows(snap, day, offices)
     office_names = queries.office_labels()
-    positions = queries.position_labels(_locale())
+    positions = queries.position_labels(language())
     overall = queries.tally(rows, lambda r: 0, {0: _("All")})
     return render_template(
         "compliance/dashboard.html",
@@ -162,7 +158,7 @@ def matrix_export(fmt: str):
     _form, day, offices = _dashboard_filter()
     rows = queries.cached_rows(queries.snapshot(), day, offices)
     office_names = queries.office_labels()
-    positions = queries.position_labels(_locale())
+    positions = queries.position_labels(language())
     matrix = exports.matrix_sheet(
         rows,
         title=_("Matrix"),
@@ -251,7 +247,7 @@ def _course_choices() -> list[tuple[int, str]]:
         select(Course).where(Course.retired_at.is_(None)).order_by(Course.code)
     )
     return [
-        (c.id, f"{c.code} · {c.current_version.title(_locale())}")
+        (c.id, f"{c.code} · {c.current_version.title(language())}")
         for c in courses
         if c.current_version
     ]
@@ -369,7 +365,7 @@ def revoke_waiver(waiver_id: int):
 
 
 def _requirement_choices(form: RequirementForm) -> None:
-    locale = _locale()
+    locale = language()
     form.course_id.choices = _course_choices()
     form.position_id.choices = [(0, _("Any position"))] + [
         (p.id, p.name_for(locale))
@@ -477,7 +473,7 @@ def versions():
         "compliance/versions.html",
         form=form,
         rules=queries.version_requirements(),
-        amended=queries.amended_courses(_locale()),
+        amended=queries.amended_courses(language()),
         courses=queries.course_labels(),
     ), (400 if request.method == "POST" else 200)
 
@@ -505,7 +501,7 @@ def transcript_export(user_id: int, fmt: str):
 
     person = _person_or_404(user_id)
     record = transcript_of(person)
-    locale = _locale()
+    locale = language()
     lines = []
     for enrollment, version in record.enrollments:
         lines.append(

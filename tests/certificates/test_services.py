@@ -167,3 +167,27 @@ def test_concurrent_issuance_yields_one_certificate(race_app):
             )
             == 1
         )
+
+
+def test_the_sql_status_condition_agrees_with_the_status_method(complete, learner):
+    """``Certificate.status_is`` (used by the API's filter) is the SQL twin of ``status()``."""
+    complete(learner)
+    cert = db.session.scalar(select(Certificate))
+    states = ("valid", "expiring", "expired", "revoked", "superseded")
+    moments = [cert.issued_at, cert.expires_at - timedelta(days=10), cert.expires_at]
+
+    def check():
+        for now in moments:
+            for state in states:
+                found = db.session.scalar(
+                    select(Certificate.id).where(Certificate.status_is(state, now, 60))
+                )
+                assert (found is not None) == (cert.status(now, 60) == state), (now, state)
+
+    check()
+    cert.superseded_by_id = cert.id  # any id will do: only "is it set" matters
+    db.session.flush()
+    check()
+    cert.revoked_at = cert.issued_at
+    db.session.flush()
+    check()
