@@ -144,11 +144,21 @@ def content_export(folder: Path):
 
 
 @content_cli.command("sync")
-def content_sync():
-    """Load every content source into the database (new versions when content changed)."""
+@click.option(
+    "--force",
+    "force",
+    multiple=True,
+    metavar="SLUG",
+    help="Load this item's files even though it was edited on the web (repeatable).",
+)
+def content_sync(force: tuple[str, ...]):
+    """Load every content source into the database (new versions when content changed).
+
+    Content edited on the web is never undone: its files are loaded only with --force.
+    """
     sources = content_sources()
     for source in sources:
-        summary = source.sync()
+        summary = source.sync(force=frozenset(force))
         click.echo(f"{source.name}: {summary}")
     db.session.commit()
     if not sources:

@@ -11,14 +11,15 @@ from app.i18n import _
 class ContentSource:
     """A package's content files.
 
-    ``check()`` returns error strings; ``sync()`` loads the files into the database and returns
-    a summary line; ``export(folder)`` writes the database back as files; ``slugs()`` lists
-    what other content may reference (kind → slugs), read from the files.
+    ``check()`` returns error strings; ``sync(force=frozenset())`` loads the files into the
+    database and returns a summary line (``force`` names items edited on the web whose files
+    should nevertheless replace them); ``export(folder)`` writes the database back as files;
+    ``slugs()`` lists what other content may reference (kind → slugs), read from the files.
     """
 
     name: str
     check: Callable[[], list[str]]
-    sync: Callable[[], str]
+    sync: Callable[..., str]
     export: Callable[[Path], str] | None = None
     slugs: Callable[[], dict[str, frozenset[str]]] | None = None
     order: int = 100
@@ -32,15 +33,24 @@ class SyncSummary:
     new_versions: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     retired: list[str] = field(default_factory=list)
+    diverged: list[str] = field(default_factory=list)  # edited on the web: files not loaded
 
     def __str__(self) -> str:
-        return _(
+        line = _(
             "new: %(new)d, new versions: %(versions)d, unchanged: %(same)d, retired: %(retired)d",
             new=len(self.created),
             versions=len(self.new_versions),
             same=len(self.unchanged),
             retired=len(self.retired),
         )
+        if self.diverged:
+            line += "\n" + _(
+                "left alone because they were edited on the web: %(slugs)s (their files were "
+                "not loaded; `flask content sync --force SLUG` replaces the web version with the "
+                "files, `flask content export` writes the web version to files)",
+                slugs=", ".join(sorted(self.diverged)),
+            )
+        return line
 
 
 _SOURCES: dict[str, ContentSource] = {}

@@ -89,4 +89,5 @@ def import_all_models() -> None:
     import case_simulations.models  # noqa: F401
     import certificates.compliance.models  # noqa: F401
     import certificates.models  # noqa: F401
+    import courses.authoring.models  # noqa: F401
     import courses.models  # noqa: F401

@@ -6,6 +6,7 @@ result goes through nh3 (Ammonia) with an allow-list, so scripts, event handlers
 """
 
 import hashlib
+import re
 from functools import lru_cache
 
 import nh3
@@ -46,8 +47,10 @@ ALLOWED_TAGS = {
     "sup",
     "sub",
     "span",
+    "img",
 }
 ALLOWED_ATTRIBUTES = {
+    "img": {"src", "alt"},
     "a": {"href", "title", "class"},
     "abbr": {"title"},
     "th": {"scope"},
@@ -58,8 +61,18 @@ ALLOWED_ATTRIBUTES = {
 }
 
 
+# Images only from the site's own uploaded lesson images (see courses.authoring.images).
+IMAGE_SRC = re.compile(r"^/medios/[0-9a-f]{32}\.(?:png|jpg|gif|webp)$")
+
+
+def _attribute_filter(tag: str, attribute: str, value: str) -> str | None:
+    if tag == "img" and attribute == "src":
+        return value if IMAGE_SRC.match(value) else None
+    return value
+
+
 def sanitize_html(html: str) -> str:
-    """Keep only allow-listed tags, attributes and URL schemes."""
+    """Keep only allow-listed tags, attributes and URL schemes; images only from /medios/."""
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,
@@ -67,6 +80,7 @@ def sanitize_html(html: str) -> str:
         url_schemes={"http", "https", "mailto"},
         link_rel="noopener noreferrer",
         strip_comments=True,
+        attribute_filter=_attribute_filter,
     )
 
 

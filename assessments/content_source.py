@@ -37,8 +37,8 @@ def check() -> list[str]:
     return []
 
 
-def sync() -> str:
-    """Load banks and quizzes into the database."""
+def sync(force: frozenset[str] = frozenset()) -> str:
+    """Load banks and quizzes into the database (``force`` is not needed yet: no web edits)."""
     banks, definitions = load()
     return str(services.sync_assessments(banks, definitions))
 

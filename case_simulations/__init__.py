@@ -8,12 +8,14 @@ def init_app(app: Flask) -> None:
     from app.audit import register_action_label
     from app.content_registry import register_content_source, register_item_link
     from app.i18n import _l
-    from case_simulations import panels
+    from case_simulations import graph, panels
     from case_simulations.cli import case_simulations_cli
     from case_simulations.content_source import SOURCE
     from case_simulations.views import bp
 
     app.register_blueprint(bp)
+    app.add_template_global(graph.render_svg, "scenario_graph_svg")
+    app.add_template_global(graph.outline, "scenario_graph_outline")
     app.cli.add_command(case_simulations_cli)
     register_content_source(SOURCE)
     panels.register()

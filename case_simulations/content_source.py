@@ -63,8 +63,11 @@ def check() -> list[str]:
     return []
 
 
-def sync() -> str:
-    """Load scenarios into the database (a changed scenario becomes a new version)."""
+def sync(force: frozenset[str] = frozenset()) -> str:
+    """Load scenarios into the database (a changed scenario becomes a new version).
+
+    ``force`` is not needed yet: scenarios are not edited on the web.
+    """
     return str(services.sync_scenarios(load()))
 
 

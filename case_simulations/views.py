@@ -89,6 +89,23 @@ def briefing(slug: str):
         form=ConfirmForm(),
         status=STATUS,
         bands=BANDS,
+        is_trainer=current_user.has_any_role(Role.TRAINER, Role.ADMIN),
+    )
+
+
+@bp.get(f"/{SLUG}/mapa")
+@role_required(Role.TRAINER, Role.ADMIN)
+def scenario_map(slug: str):
+    """For trainers: the scenario's nodes and choices as a map, and a table of the same."""
+    scenario = queries.scenario_by_slug(slug)
+    if scenario is None or scenario.current_version is None:
+        abort(404)
+    version = scenario.current_version
+    return render_template(
+        "case_simulations/map.html",
+        scenario=scenario,
+        version=version,
+        data=version.data(language()),
     )
 
 

@@ -60,15 +60,18 @@ def load() -> list[CourseDoc]:
     return load_all(root, references())
 
 
-def sync() -> str:
+def sync(force: frozenset[str] = frozenset()) -> str:
     """Load the course files into the database, with a progress bar.
 
     Refuses to retire every course at once: an empty folder is far likelier a wrong path
-    than a decision to withdraw the whole catalogue.
+    than a decision to withdraw the whole catalogue. Courses edited on the web are left
+    alone unless their slug is in ``force``.
     """
     docs = load()
     offered = db.session.scalar(
-        select(func.count()).select_from(Course).where(Course.retired_at.is_(None))
+        select(func.count())
+        .select_from(Course)
+        .where(Course.retired_at.is_(None), Course.source == "files")
     )
     if not docs and offered:
         raise ContentErrors(
@@ -84,7 +87,7 @@ def sync() -> str:
             ]
         )
     with click.progressbar(length=len(docs), label="courses", file=None) as bar:
-        summary = services.sync_courses(docs, on_course=lambda doc: bar.update(1))
+        summary = services.sync_courses(docs, on_course=lambda doc: bar.update(1), force=force)
     return str(summary)
 
 

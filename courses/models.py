@@ -24,6 +24,16 @@ class Course(db.Model):
     )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     retired_at: Mapped[datetime | None]
+    # "files": shipped in courses/content/ and loaded by `flask content sync`; "web": created
+    # on the authoring pages (sync never touches it).
+    source: Mapped[str] = mapped_column(String(10), default="files", server_default="files")
+    # The content hash of the course's files when they were last synced: sync makes a new
+    # version only when the files changed since then.
+    files_hash: Mapped[str | None] = mapped_column(String(64))
+    # Set when a version is published on the web; sync leaves the course alone until forced.
+    diverged_at: Mapped[datetime | None]
+    # A second trainer (not one who edited the draft) must approve before publishing.
+    requires_review: Mapped[bool] = mapped_column(default=True, server_default=text("true"))
 
     current_version: Mapped["CourseVersion | None"] = relationship(
         foreign_keys=[current_version_id], post_update=True
@@ -60,6 +70,10 @@ class CourseVersion(db.Model):
     modules: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)  # id + title
     completion: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
     glossary: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    origin: Mapped[str] = mapped_column(String(10), default="files", server_default="files")
+    change_note: Mapped[str | None] = mapped_column(Text)
+    published_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     course: Mapped[Course] = relationship(back_populates="versions", foreign_keys=[course_id])
     items: Mapped[list["CourseItem"]] = relationship(

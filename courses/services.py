@@ -31,41 +31,66 @@ class NotEnrolled(DomainError):
     message = _l("Enrol in the course to open its lessons.")
 
 
-def sync_courses(docs: list[CourseDoc], on_course=None) -> SyncSummary:
-    """Upsert courses by slug; a changed content hash creates a new immutable version.
+def sync_courses(
+    docs: list[CourseDoc], on_course=None, force: frozenset[str] = frozenset()
+) -> SyncSummary:
+    """Upsert courses by slug; a version is made only when a course's files changed.
 
-    Nothing is deleted: a course missing from ``docs`` is marked retired. ``on_course(doc)``
-    is called after each course (for progress bars).
+    The files are compared with what they were at the last sync (``Course.files_hash``), not
+    with the current version, so a version published on the web is never undone. A course
+    edited on the web (``diverged_at``) or created there (``source == "web"``) is left alone
+    and reported in ``summary.diverged`` unless its slug is in ``force``. Nothing is deleted:
+    a shipped course missing from ``docs`` is marked retired. ``on_course(doc)`` is called
+    after each course (for progress bars).
     """
     summary = SyncSummary()
     existing = {c.slug: c for c in db.session.scalars(select(Course))}
     for doc in docs:
         course = existing.get(doc.slug)
         if course is None:
-            course = Course(slug=doc.slug, code=doc.code, family=doc.family)
+            course = Course(slug=doc.slug, code=doc.code, family=doc.family, source="files")
             db.session.add(course)
             db.session.flush()
             summary.created.append(doc.slug)
-        course.code, course.family, course.retired_at = doc.code, doc.family, None
         current = course.current_version
-        if current is not None and current.content_hash == doc.content_hash:
+        files_hash = course.files_hash or (
+            current.content_hash if current is not None and current.origin == "files" else None
+        )
+        if course.source == "files" and files_hash == doc.content_hash:
+            course.files_hash, course.retired_at = files_hash, None
             summary.unchanged.append(doc.slug)
+        elif (course.diverged_at is not None or course.source == "web") and (doc.slug not in force):
+            summary.diverged.append(doc.slug)
         else:
-            if current is not None:
-                summary.new_versions.append(doc.slug)
-            course.current_version = _create_version(course, doc)
+            course.code, course.family, course.retired_at = doc.code, doc.family, None
+            course.source, course.diverged_at, course.files_hash = "files", None, doc.content_hash
+            if current is None or current.content_hash != doc.content_hash:
+                if current is not None:
+                    summary.new_versions.append(doc.slug)
+                course.current_version = create_version(course, doc)
+            elif doc.slug not in summary.created:
+                summary.unchanged.append(doc.slug)
         if on_course:
             on_course(doc)
     shipped = {doc.slug for doc in docs}
     for slug, course in existing.items():
-        if slug not in shipped and course.retired_at is None:
-            course.retired_at = utcnow()
-            summary.retired.append(slug)
+        if slug in shipped or course.retired_at is not None or course.source != "files":
+            continue
+        if course.diverged_at is not None and slug not in force:
+            summary.diverged.append(slug)
+            continue
+        course.retired_at = utcnow()
+        summary.retired.append(slug)
     db.session.flush()
     return summary
 
 
-def _create_version(course: Course, doc: CourseDoc) -> CourseVersion:
+def create_version(course: Course, doc: CourseDoc, **provenance) -> CourseVersion:
+    """A new immutable version of ``course`` from ``doc``.
+
+    ``provenance`` sets ``origin``, ``change_note``, ``published_by_id`` and
+    ``reviewed_by_id`` (by default the version comes from the files).
+    """
     number = (
         db.session.scalar(
             select(func.max(CourseVersion.number)).where(CourseVersion.course_id == course.id)
@@ -88,6 +113,7 @@ def _create_version(course: Course, doc: CourseDoc) -> CourseVersion:
         modules=[{"id": m["id"], "title": m["title"]} for m in data["modules"]],
         completion=data["completion"],
         glossary=data["glossary"],
+        **provenance,
     )
     db.session.add(version)
     db.session.flush()

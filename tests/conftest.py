@@ -81,6 +81,7 @@ def make_app(database_url, tmp_path):
             "CERTIFICATES_DIR": str(tmp_path / "certificates"),
             "CERTIFICATES_KEY_PATH": str(tmp_path / "keys" / "issuer.pem"),
             "STAFF_IMPORT_DIR": str(tmp_path / "imports"),
+            "COURSE_IMAGES_DIR": str(tmp_path / "course-images"),
         }
         app = create_app(make_config(**{**settings, **overrides}))
         app.test_client_class = FreshContextClient

@@ -3,6 +3,9 @@
 A new route without an entry in EXPECTED fails ``test_every_route_has_an_access_entry``.
 """
 
+import base64
+import io
+
 import pytest
 
 from app.auth.models import Office, Position
@@ -16,9 +19,15 @@ from case_simulations.models import Scenario
 from certificates.compliance import services as compliance_services
 from certificates.models import Certificate
 from courses import content_source, services
+from courses.authoring import images as authoring_images
+from courses.authoring import services as authoring_services
 from courses.models import Course
 from tests.factories import make_user
 
+# A 1×1 PNG for the lesson-image route.
+PNG = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
+)
 ROLES = ["anonymous", "learner", "trainer", "hr", "admin"]
 LOGIN_REDIRECT = 302
 
@@ -37,6 +46,7 @@ HR_ONLY = {"anonymous": LOGIN_REDIRECT, "hr": 200, "admin": 200, "*": 403}
 HR_POST = {"anonymous": LOGIN_REDIRECT, "hr": 302, "admin": 302, "*": 403}
 HR_BAD_FORM = {"anonymous": LOGIN_REDIRECT, "hr": 400, "admin": 400, "*": 403}
 TOKEN_ONLY = {"*": 401}
+TRAINER_POST = {"anonymous": LOGIN_REDIRECT, "trainer": 302, "admin": 302, "*": 403}
 TRAINERS_NOTHING = {"anonymous": LOGIN_REDIRECT, "trainer": 404, "admin": 404, "*": 403}
 
 # (endpoint, method) -> (url template, {role: status}); "*" is the default for unnamed roles.
@@ -101,6 +111,7 @@ EXPECTED = {
     ("assessments.analysis_csv", "GET"): ("/evaluaciones/muestra-final/analisis.csv", TRAINERS),
     ("case_simulations.catalogue", "GET"): ("/simulaciones/", LOGGED_IN),
     ("case_simulations.briefing", "GET"): ("/simulaciones/muestra-reten", LOGGED_IN),
+    ("case_simulations.scenario_map", "GET"): ("/simulaciones/muestra-reten/mapa", TRAINERS),
     ("case_simulations.start", "POST"): ("/simulaciones/muestra-reten/comenzar", {"*": 302}),
     # Run pages of a run that is not yours do not exist (trainers see submitted runs only).
     ("case_simulations.play", "GET"): ("/simulaciones/partida/{run_id}", NOT_YOURS),
@@ -188,6 +199,53 @@ EXPECTED = {
     ("staff.upload", "GET"): ("/personal/importar", HR_ONLY),
     ("staff.upload", "POST"): ("/personal/importar", HR_BAD_FORM),  # no file chosen
     ("staff.apply", "POST"): ("/personal/importar/aplicar", HR_POST),  # nothing staged
+    ("authoring.index", "GET"): ("/autoria/", TRAINERS),
+    ("authoring.new_course", "GET"): ("/autoria/cursos/nuevo", TRAINERS),
+    ("authoring.new_course", "POST"): ("/autoria/cursos/nuevo", TRAINERS),
+    ("authoring.course", "GET"): ("/autoria/cursos/muestra-consular", TRAINERS),
+    ("authoring.start_draft", "POST"): ("/autoria/cursos/muestra-consular/borrador", TRAINER_POST),
+    ("authoring.edit_course", "GET"): ("/autoria/cursos/muestra-consular/datos", TRAINERS),
+    ("authoring.edit_course", "POST"): ("/autoria/cursos/muestra-consular/datos", TRAINERS),
+    ("authoring.edit_lesson", "GET"): (
+        "/autoria/cursos/muestra-consular/lecciones/01-notificacion",
+        TRAINERS,
+    ),
+    ("authoring.edit_lesson", "POST"): (
+        "/autoria/cursos/muestra-consular/lecciones/01-notificacion",
+        TRAINERS,
+    ),
+    ("authoring.structure", "POST"): ("/autoria/cursos/muestra-consular/estructura", TRAINER_POST),
+    ("authoring.glossary", "GET"): ("/autoria/cursos/muestra-consular/glosario", TRAINERS),
+    ("authoring.glossary", "POST"): ("/autoria/cursos/muestra-consular/glosario", TRAINERS),
+    ("authoring.upload_image", "POST"): ("/autoria/cursos/muestra-consular/imagenes", TRAINER_POST),
+    ("authoring.settings", "GET"): ("/autoria/cursos/muestra-consular/ajustes", TRAINERS),
+    ("authoring.settings", "POST"): ("/autoria/cursos/muestra-consular/ajustes", TRAINER_POST),
+    ("authoring.preview_course", "GET"): (
+        "/autoria/cursos/muestra-consular/vista-previa",
+        TRAINERS,
+    ),
+    ("authoring.preview_lesson", "GET"): (
+        "/autoria/cursos/muestra-consular/vista-previa/01-notificacion",
+        TRAINERS,
+    ),
+    ("authoring.request_review", "POST"): (
+        "/autoria/cursos/muestra-consular/pedir-revision",
+        TRAINER_POST,
+    ),
+    ("authoring.review", "POST"): ("/autoria/cursos/muestra-consular/revisar", TRAINER_POST),
+    ("authoring.publish", "GET"): ("/autoria/cursos/muestra-consular/publicar", TRAINERS),
+    ("authoring.publish", "POST"): (
+        "/autoria/cursos/muestra-consular/publicar",
+        TRAINERS,
+    ),  # no change note: re-rendered
+    ("authoring.discard", "POST"): ("/autoria/cursos/muestra-consular/descartar", TRAINER_POST),
+    ("authoring.versions", "GET"): ("/autoria/cursos/muestra-consular/versiones", TRAINERS),
+    ("authoring.compare", "GET"): ("/autoria/cursos/muestra-consular/comparar", TRAINERS),
+    ("authoring.rollback", "POST"): (
+        "/autoria/cursos/muestra-consular/versiones/1/restaurar",
+        TRAINER_POST,
+    ),
+    ("media.image", "GET"): ("/medios/{image}", {"anonymous": LOGIN_REDIRECT, "*": 200}),
 }
 
 
@@ -249,6 +307,12 @@ def test_access_table(app, client, login, role, endpoint, method):
         token_id = api_services.create_token(
             name="t", scopes={"people"}, office_ids=set(), expires_at=None, actor=None
         )[0].id
+    image = "none"
+    if endpoint.startswith(("authoring.", "media.")):
+        course = db.session.scalar(db.select(Course).filter_by(slug="muestra-consular"))
+        author = make_user("autora@ejemplo.hn", roles=("trainer",))
+        authoring_services.start_draft(course, author)
+        image = authoring_images.store(course, author, io.BytesIO(PNG), "mapa.png").filename
     run_id = 0
     if endpoint.startswith("case_simulations."):
         simulation_services.sync_scenarios(simulation_source.load())
@@ -268,6 +332,7 @@ def test_access_table(app, client, login, role, endpoint, method):
         "serial": serial,
         "code": code,
         "token": token,
+        "image": image,
     }
     if role != "anonymous":
         login(make_user(f"{role}@ejemplo.hn", roles=(role,)))
