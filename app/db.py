@@ -85,6 +85,7 @@ def import_all_models() -> None:
     import app.api.models  # noqa: F401
     import app.audit  # noqa: F401
     import app.auth.models  # noqa: F401
+    import assessments.authoring.models  # noqa: F401
     import assessments.models  # noqa: F401
     import case_simulations.models  # noqa: F401
     import certificates.compliance.models  # noqa: F401

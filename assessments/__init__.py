@@ -5,12 +5,27 @@ from flask import Flask, url_for
 
 def init_app(app: Flask) -> None:
     """Register the blueprint, content source and where course items of this kind lead."""
+    from app.audit import register_action_label
     from app.content_registry import register_content_source, register_item_link
+    from app.i18n import _l
+    from assessments.authoring.views import bp as authoring_bp
     from assessments.cli import assessments_cli
     from assessments.content_source import SOURCE
     from assessments.views import bp
 
     app.register_blueprint(bp)
+    app.register_blueprint(authoring_bp)
+    for action, label in (
+        ("bank.draft_started", _l("Question bank draft started")),
+        ("bank.draft_saved", _l("Question bank draft saved")),
+        ("bank.gift_imported", _l("GIFT questions added to a bank draft")),
+        ("bank.review_requested", _l("Question bank review requested")),
+        ("bank.approved", _l("Question bank draft approved")),
+        ("bank.changes_requested", _l("Question bank changes requested")),
+        ("bank.published", _l("Question bank published")),
+        ("bank.draft_discarded", _l("Question bank draft discarded")),
+    ):
+        register_action_label(action, label)
     app.cli.add_command(assessments_cli)
     register_content_source(SOURCE)
     register_item_link("assessment", lambda slug: url_for("assessments.intro", slug=slug), _titles)

@@ -15,7 +15,14 @@ from dataclasses import dataclass, field
 from sqlalchemy import and_, func, select
 
 from app.extensions import db
-from assessments.models import AnswerChoice, Assessment, Attempt, AttemptQuestion, Question
+from assessments.models import (
+    AnswerChoice,
+    Assessment,
+    Attempt,
+    AttemptQuestion,
+    Question,
+    QuestionBank,
+)
 
 TOO_EASY, TOO_HARD, WEAK = 0.9, 0.2, 0.2
 
@@ -31,6 +38,7 @@ class ItemStats:
     facility: float | None
     discrimination: float | None
     options: list[tuple[str, str, int]] = field(default_factory=list)  # (id, text, times)
+    bank: str = ""  # the bank's slug, for the link to the question's editor
 
     @property
     def flags(self) -> list[str]:
@@ -117,6 +125,13 @@ def analyse(assessment: Assessment, *, first_only: bool = False) -> TestStats:
     for bank_id, key, option, times in choices:
         counts.setdefault((bank_id, key), {})[option] = times
     labels = _labels([(row[0], row[1]) for row in rows])
+    bank_slugs = dict(
+        db.session.execute(
+            select(QuestionBank.id, QuestionBank.slug).where(
+                QuestionBank.id.in_({row[0] for row in rows})
+            )
+        ).all()
+    )
     items, variance_sum, items_per_attempt = [], 0.0, 0.0
     for bank_id, key, n, sx, sxx, st, stt, sxt, max_score in rows:
         sx, sxx, st, stt, sxt = (float(v or 0) for v in (sx, sxx, st, stt, sxt))
@@ -135,6 +150,7 @@ def analyse(assessment: Assessment, *, first_only: bool = False) -> TestStats:
                 options=[
                     (oid, text, counts.get((bank_id, key), {}).get(oid, 0)) for oid, text in options
                 ],
+                bank=bank_slugs.get(bank_id, ""),
             )
         )
         if attempts:

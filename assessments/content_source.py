@@ -38,9 +38,9 @@ def check() -> list[str]:
 
 
 def sync(force: frozenset[str] = frozenset()) -> str:
-    """Load banks and quizzes into the database (``force`` is not needed yet: no web edits)."""
+    """Load banks and quizzes into the database; banks edited on the web only with ``force``."""
     banks, definitions = load()
-    return str(services.sync_assessments(banks, definitions))
+    return str(services.sync_assessments(banks, definitions, force))
 
 
 def slugs() -> dict[str, frozenset[str]]:

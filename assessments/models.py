@@ -21,6 +21,12 @@ class QuestionBank(db.Model):
     title_en: Mapped[str | None] = mapped_column(String(200))
     synced_at: Mapped[datetime] = mapped_column(default=utcnow)
     retired_at: Mapped[datetime | None]
+    # The files' content hash at the last sync; sync loads the files only when it changed.
+    files_hash: Mapped[str | None] = mapped_column(String(64))
+    # Set when the bank is published from the web; sync then leaves it alone unless forced.
+    diverged_at: Mapped[datetime | None]
+    # What was last published on the web, in the on-disk shape: {"es": {...}, "en": {...}}.
+    web_content: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
 
     def __repr__(self) -> str:
         return f"<QuestionBank {self.slug}>"

@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 from werkzeug.datastructures import MultiDict
 
+from app.content import content_hash
 from app.db import utcnow
 from app.errors import DomainError
 from app.extensions import db
@@ -72,6 +73,7 @@ class SyncSummary:
     retired_questions: int = 0
     assessments: list[str] = field(default_factory=list)
     new_assessment_versions: list[str] = field(default_factory=list)
+    diverged: list[str] = field(default_factory=list)  # banks edited on the web, left alone
 
     def __str__(self) -> str:
         return _(
@@ -83,71 +85,51 @@ class SyncSummary:
             retired=self.retired_questions,
             quizzes=len(self.assessments),
             qv=len(self.new_assessment_versions),
+        ) + (
+            "\n"
+            + _(
+                "banks left alone because they were edited on the web: %(slugs)s "
+                "(`flask content sync --force SLUG` loads their files)",
+                slugs=", ".join(sorted(self.diverged)),
+            )
+            if self.diverged
+            else ""
         )
 
 
-def sync_assessments(banks: list[BankDoc], definitions: list[DefinitionDoc]) -> SyncSummary:
+def bank_hash(doc: BankDoc) -> str:
+    """The content hash of a whole bank: titles and every question."""
+    questions = [[q.id, q.content_hash, list(q.tags), q.difficulty] for q in doc.questions]
+    return content_hash({"title": [doc.title_es, doc.title_en], "questions": questions})
+
+
+def sync_assessments(
+    banks: list[BankDoc], definitions: list[DefinitionDoc], force: frozenset[str] = frozenset()
+) -> SyncSummary:
     """Upsert banks, questions (new version when a question changes) and quizzes by slug.
 
-    Nothing is deleted: questions and quizzes missing from the files are marked retired.
+    Nothing is deleted: questions and quizzes missing from the files are marked retired. A
+    bank published on the web is left alone (``summary.diverged``) until its files change and
+    its slug is in ``force``; files unchanged since the last sync are not reloaded.
     """
     summary = SyncSummary()
     existing_banks = {b.slug: b for b in db.session.scalars(select(QuestionBank))}
     for doc in banks:
-        bank = existing_banks.get(doc.slug) or QuestionBank(slug=doc.slug)
-        bank.title_es, bank.title_en, bank.retired_at = doc.title_es, doc.title_en, None
-        bank.synced_at = utcnow()
+        bank = existing_banks.get(doc.slug)
+        digest = bank_hash(doc)
+        edited_on_web = bank is not None and bank.diverged_at is not None
+        if edited_on_web and (digest == bank.files_hash or doc.slug not in force):
+            if digest != bank.files_hash:
+                summary.diverged.append(doc.slug)
+            continue
+        bank = bank or QuestionBank(slug=doc.slug)
+        bank.files_hash, bank.diverged_at, bank.web_content = digest, None, None
         db.session.add(bank)
-        db.session.flush()
-        summary.banks += 1
-        current = {
-            q.key: q
-            for q in db.session.scalars(
-                select(Question).where(Question.bank_id == bank.id, Question.is_current)
-            )
-        }
-        for question in doc.questions:
-            row = current.pop(question.id, None)
-            if row is not None and row.content_hash == question.content_hash:
-                continue
-            version = 1
-            if row is not None:
-                row.is_current = False
-                version = row.version + 1
-                summary.new_question_versions += 1
-            else:
-                latest = db.session.scalar(
-                    select(func.max(Question.version)).where(
-                        Question.bank_id == bank.id, Question.key == question.id
-                    )
-                )
-                version = (latest or 0) + 1
-                summary.new_questions += 1
-            db.session.flush()
-            db.session.add(
-                Question(
-                    bank_id=bank.id,
-                    key=question.id,
-                    version=version,
-                    content_hash=question.content_hash,
-                    type=question.type,
-                    tags=list(question.tags),
-                    difficulty=question.difficulty,
-                    points=question.points,
-                    legal_refs=list(question.legal_refs),
-                    spec_es=question.spec_es,
-                    spec_en=question.spec_en,
-                )
-            )
-        for row in current.values():
-            row.is_current = False
-            row.retired_at = utcnow()
-            summary.retired_questions += 1
+        sync_bank(bank, doc, summary)
+
     existing = {a.slug: a for a in db.session.scalars(select(Assessment))}
     for doc in definitions:
         data = doc.as_dict()
-        from app.content import content_hash
-
         digest = content_hash(data)
         row = existing.pop(doc.slug, None)
         if row is None:
@@ -165,6 +147,65 @@ def sync_assessments(banks: list[BankDoc], definitions: list[DefinitionDoc]) -> 
             row.retired_at = utcnow()
     db.session.flush()
     return summary
+
+
+def sync_bank(bank: QuestionBank, doc: BankDoc, summary: SyncSummary) -> None:
+    """Make ``bank`` hold ``doc``.
+
+    A changed question becomes a new version and a missing one is retired (attempts keep
+    the versions they showed).
+    """
+    bank.title_es, bank.title_en, bank.retired_at = doc.title_es, doc.title_en, None
+    bank.synced_at = utcnow()
+    db.session.add(bank)
+    db.session.flush()
+    summary.banks += 1
+    current = {
+        q.key: q
+        for q in db.session.scalars(
+            select(Question).where(Question.bank_id == bank.id, Question.is_current)
+        )
+    }
+    for question in doc.questions:
+        row = current.pop(question.id, None)
+        if row is not None and row.content_hash == question.content_hash:
+            if row.tags != list(question.tags) or row.difficulty != question.difficulty:
+                row.tags, row.difficulty = list(question.tags), question.difficulty
+            continue
+        version = 1
+        if row is not None:
+            row.is_current = False
+            version = row.version + 1
+            summary.new_question_versions += 1
+        else:
+            latest = db.session.scalar(
+                select(func.max(Question.version)).where(
+                    Question.bank_id == bank.id, Question.key == question.id
+                )
+            )
+            version = (latest or 0) + 1
+            summary.new_questions += 1
+        db.session.flush()
+        db.session.add(
+            Question(
+                bank_id=bank.id,
+                key=question.id,
+                version=version,
+                content_hash=question.content_hash,
+                type=question.type,
+                tags=list(question.tags),
+                difficulty=question.difficulty,
+                points=question.points,
+                legal_refs=list(question.legal_refs),
+                spec_es=question.spec_es,
+                spec_en=question.spec_en,
+            )
+        )
+    for row in current.values():
+        row.is_current = False
+        row.retired_at = utcnow()
+        summary.retired_questions += 1
+    db.session.flush()
 
 
 # -- attempts -------------------------------------------------------------------------------

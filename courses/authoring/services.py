@@ -5,19 +5,18 @@ to a temporary folder and reads it back with the same loader as the shipped file
 course published on the web obeys exactly the rules of one committed to git.
 """
 
-import copy
 import re
 import tempfile
-from collections.abc import Callable
 from pathlib import Path
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from app import drafts
 from app.audit import record_event
-from app.auth.models import User
 from app.content import ContentError, ContentErrors, format_key
 from app.db import utcnow
+from app.drafts import DraftClosed, EditConflict
 from app.errors import DomainError
 from app.extensions import db
 from app.i18n import _l
@@ -29,8 +28,6 @@ from courses.content_source import references
 from courses.loader import SLUG, CourseDoc, dump_course, load_course
 from courses.models import Course, CourseVersion, Enrollment
 
-SAVE_ATTEMPTS = 5
-
 
 class NotAllowed(DomainError):
     """The user may not author this course."""
@@ -38,34 +35,10 @@ class NotAllowed(DomainError):
     message = _l("You are not one of this course's authors.")
 
 
-class DraftClosed(DomainError):
-    """The draft was published or discarded (a second click, or another trainer)."""
-
-    message = _l("This draft was already published or discarded.")
-
-
 class DraftExists(DomainError):
     """A rollback needs the course to have no open draft."""
 
     message = _l("This course already has a draft: publish or discard it first.")
-
-
-class EditConflict(DomainError):
-    """Someone saved the same part after the user opened it."""
-
-    def __init__(self, editor: User | None, revision: int, message=None):
-        self.editor = editor
-        self.revision = revision
-        name = editor.display_name if editor else "?"
-        super().__init__(
-            message
-            or _l(
-                "%(name)s saved this part after you opened it. Nothing of yours was saved: your "
-                "text is still in the form and theirs is shown beside it. Merge the two and save "
-                "again.",
-                name=name,
-            )
-        )
 
 
 class PublishRefused(DomainError):
@@ -122,11 +95,6 @@ def can_author(user, course: Course) -> bool:
         return False
     owners = owner_ids(course)
     return not owners or user.id in owners
-
-
-def can_review(user, draft: CourseDraft) -> bool:
-    """A trainer or admin who has not edited the draft (a second pair of eyes)."""
-    return user.has_any_role(Role.TRAINER, Role.ADMIN) and user.id not in draft.editor_ids
 
 
 def _require_author(user, course: Course) -> None:
@@ -276,74 +244,13 @@ def create_course(user, *, slug: str, code: str, family: str, title_es: str, tit
     return course, draft
 
 
-def part_revision(draft: CourseDraft, part: str) -> int:
-    """The draft revision at which ``part`` last changed (0: never on this draft)."""
-    return int((draft.part_revisions or {}).get(part, 0))
+def save_part(draft: CourseDraft, user, part: str, seen: int, change, *, also=()) -> None:
+    """Save one part of the course's draft (see :func:`app.drafts.save_part`).
 
-
-def part_editor(draft: CourseDraft, part: str) -> User | None:
-    """Who last saved ``part`` of the draft."""
-    user_id = (draft.part_editors or {}).get(part)
-    return db.session.get(User, user_id) if user_id else None
-
-
-def save_part(
-    draft: CourseDraft,
-    user,
-    part: str,
-    seen: int,
-    change: Callable[[dict, dict], None],
-    *,
-    also: tuple[str, ...] = (),
-) -> None:
-    """Apply ``change(content, translation_basis)`` to the draft, if ``part`` is as ``seen``.
-
-    ``seen`` is the part's revision when the user opened it. The write is a compare-and-set
-    on the whole draft's revision: if another save lands in between (a different part), the
-    change is re-applied to the fresh draft; if the same part changed, nothing is written.
-    ``also`` names other parts the change touches (renaming a lesson touches the structure).
-    :raises EditConflict: DraftClosed: NotAllowed: DomainError (from ``change``):
+    :raises NotAllowed: EditConflict: DraftClosed: DomainError:
     """
     _require_author(user, draft.course)
-    for _attempt in range(SAVE_ATTEMPTS):
-        db.session.refresh(draft)
-        if not draft.is_open:
-            raise DraftClosed()
-        if part_revision(draft, part) != seen:
-            raise EditConflict(part_editor(draft, part), part_revision(draft, part))
-        content = copy.deepcopy(draft.content)
-        basis = dict(draft.translation_basis or {})
-        change(content, basis)
-        revision = draft.revision + 1
-        parts = dict(draft.part_revisions or {})
-        editors = dict(draft.part_editors or {})
-        for name in (part, *also):
-            parts[name] = revision
-            editors[name] = user.id
-        editor_ids = sorted({*draft.editor_ids, user.id})
-        written = db.session.execute(
-            update(CourseDraft)
-            .where(
-                CourseDraft.id == draft.id,
-                CourseDraft.revision == draft.revision,
-                CourseDraft.closed_at.is_(None),
-            )
-            .values(
-                content=content,
-                translation_basis=basis,
-                revision=revision,
-                part_revisions=parts,
-                part_editors=editors,
-                editor_ids=editor_ids,
-                updated_at=utcnow(),
-            ),
-            execution_options={"synchronize_session": False},
-        ).rowcount
-        if written:
-            db.session.refresh(draft)
-            record_event("course.draft_saved", actor=user, target=draft.course, part=part)
-            return
-    raise EditConflict(None, draft.revision, _l("The draft is busy: please save again."))
+    drafts.save_part(draft, user, part, seen, change, also=also, target=draft.course)
 
 
 # --- review and publishing -------------------------------------------------------------------
@@ -352,43 +259,19 @@ def save_part(
 def request_review(draft: CourseDraft, user) -> None:
     """Ask the other trainers to review the draft (it shows in their review queue)."""
     _require_author(user, draft.course)
-    if not draft.is_open:
-        raise DraftClosed()
-    if draft.review_requested_at is None or draft.approved_revision is not None:
-        draft.review_requested_at = utcnow()
-        draft.approved_by_id = draft.approved_revision = draft.approved_at = None
+    if drafts.request_review(draft):
         record_event("course.review_requested", actor=user, target=draft.course)
 
 
 def approve(draft: CourseDraft, user, seen: int, comment: str | None) -> None:
-    """Approve the draft as it is at revision ``seen``; a later edit needs a new approval.
-
-    :raises NotAllowed: for one of the draft's editors. EditConflict: when it changed.
-    """
-    if not draft.is_open:
-        raise DraftClosed()
-    if not can_review(user, draft):
-        raise NotAllowed(_l("You edited this draft: another trainer must review it."))
-    if draft.revision != seen:
-        raise EditConflict(
-            None,
-            draft.revision,
-            _l("The draft changed while you were reviewing it: review the new text."),
-        )
-    draft.approved_by_id, draft.approved_revision, draft.approved_at = user.id, seen, utcnow()
-    draft.review_comment = comment or None
+    """Approve the draft as it is at revision ``seen`` (see :func:`app.drafts.approve`)."""
+    drafts.approve(draft, user, seen, comment)
     record_event("course.approved", actor=user, target=draft.course, revision=seen)
 
 
 def request_changes(draft: CourseDraft, user, comment: str) -> None:
     """Send the draft back to its authors with a comment."""
-    if not draft.is_open:
-        raise DraftClosed()
-    if not can_review(user, draft):
-        raise NotAllowed(_l("You edited this draft: another trainer must review it."))
-    draft.review_comment = comment
-    draft.approved_by_id = draft.approved_revision = draft.approved_at = None
-    draft.review_requested_at = None
+    drafts.request_changes(draft, user, comment)
     record_event("course.changes_requested", actor=user, target=draft.course)
 
 
@@ -473,19 +356,9 @@ def publish(draft: CourseDraft, user, seen: int, change_note: str) -> CourseVers
     if problems:
         raise PublishRefused(_l("The draft cannot be published yet."), problems)
     doc = validate(draft.content)
-    now = utcnow()
-    closed = db.session.execute(
-        update(CourseDraft)
-        .where(
-            CourseDraft.id == draft.id,
-            CourseDraft.closed_at.is_(None),
-            CourseDraft.revision == seen,
-        )
-        .values(closed_at=now, outcome="published"),
-        execution_options={"synchronize_session": False},
-    ).rowcount
-    if not closed:
+    if not drafts.close(draft, "published", seen=seen):
         raise DraftClosed()
+    now = draft.closed_at
     version = course_services.create_version(
         course,
         doc,
@@ -498,7 +371,6 @@ def publish(draft: CourseDraft, user, seen: int, change_note: str) -> CourseVers
     course.code, course.family, course.retired_at = doc.code, doc.family, None
     if course.source == "files":
         course.diverged_at = now
-    db.session.refresh(draft)
     draft.published_version_id = version.id
     db.session.flush()
     record_event(
@@ -515,15 +387,8 @@ def publish(draft: CourseDraft, user, seen: int, change_note: str) -> CourseVers
 def discard(draft: CourseDraft, user) -> None:
     """Close the draft without publishing (its text stays in the database and audit log)."""
     _require_author(user, draft.course)
-    closed = db.session.execute(
-        update(CourseDraft)
-        .where(CourseDraft.id == draft.id, CourseDraft.closed_at.is_(None))
-        .values(closed_at=utcnow(), outcome="discarded"),
-        execution_options={"synchronize_session": False},
-    ).rowcount
-    if not closed:
+    if not drafts.close(draft, "discarded"):
         raise DraftClosed()
-    db.session.refresh(draft)
     record_event("course.draft_discarded", actor=user, target=draft.course)
 
 

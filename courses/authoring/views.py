@@ -19,6 +19,7 @@ from flask import (
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from app import drafts
 from app.auth.models import User, UserRole
 from app.content_registry import known_slugs
 from app.errors import DomainError
@@ -27,6 +28,7 @@ from app.forms import ConfirmForm
 from app.i18n import _, _l, language
 from app.legal import registry
 from app.security import Role, role_required
+from assessments.authoring.models import BankDraft
 from courses import services as course_services
 from courses.authoring import diff, edits, images, preview, services
 from courses.authoring.forms import (
@@ -151,7 +153,7 @@ def _save(form, draft: CourseDraft, part: str, change, *, on_error=None) -> str:
     """
     try:
         services.save_part(draft, current_user, part, form.seen(), change)
-    except services.EditConflict as exc:
+    except drafts.EditConflict as exc:
         db.session.rollback()
         flash(str(exc.message), "warning")
         form.revision.data = str(exc.revision)
@@ -194,23 +196,28 @@ def _flash_error(exc: DomainError) -> None:
 def index():
     """Every course with its draft and review state; the review queue."""
     courses = list(db.session.scalars(select(Course).order_by(Course.code)))
-    drafts = {
+    open_drafts = {
         d.course_id: d
         for d in db.session.scalars(select(CourseDraft).where(CourseDraft.closed_at.is_(None)))
     }
-    to_review = [
-        d
-        for d in drafts.values()
-        if d.review_requested_at is not None
-        and not d.is_approved
-        and services.can_review(current_user, d)
-    ]
-    users = _users({d.created_by_id for d in drafts.values()})
+
+    def waiting(rows):
+        return [
+            d
+            for d in rows
+            if d.review_requested_at is not None
+            and not d.is_approved
+            and drafts.can_review(current_user, d)
+        ]
+
+    banks = db.session.scalars(select(BankDraft).where(BankDraft.closed_at.is_(None)))
+    users = _users({d.created_by_id for d in open_drafts.values()})
     return render_template(
         "authoring/index.html",
         courses=courses,
-        drafts=drafts,
-        to_review=to_review,
+        drafts=open_drafts,
+        to_review=waiting(open_drafts.values()),
+        banks_to_review=waiting(banks),
         users=users,
         can_author=lambda c: services.can_author(current_user, c),
         form=ConfirmForm(),
@@ -270,7 +277,7 @@ def course(slug: str):
     translation = (
         {key: services.translation_state(draft, key) for key in content["lessons"]} if draft else {}
     )
-    item_form = ItemForm(revision=services.part_revision(draft, "structure") if draft else 0)
+    item_form = ItemForm(revision=drafts.part_revision(draft, "structure") if draft else 0)
     module_form = ModuleForm(revision=item_form.revision.data)
     if draft:
         item_form.module_id.choices = [
@@ -291,12 +298,12 @@ def course(slug: str):
         form=ConfirmForm(),
         review_form=ReviewForm(revision=draft.revision if draft else 0),
         can_author=services.can_author(current_user, course),
-        can_review=draft is not None and services.can_review(current_user, draft),
+        can_review=draft is not None and drafts.can_review(current_user, draft),
         blockers=services.blockers(draft) if draft else [],
         users=_users(
             [draft.created_by_id, draft.approved_by_id, *draft.editor_ids] if draft else []
         ),
-        structure_revision=services.part_revision(draft, "structure") if draft else 0,
+        structure_revision=drafts.part_revision(draft, "structure") if draft else 0,
     )
 
 
@@ -339,7 +346,7 @@ def edit_course(course: Course, draft: CourseDraft):
     if request.method == "GET":
         form.process(
             data={
-                "revision": services.part_revision(draft, "course"),
+                "revision": drafts.part_revision(draft, "course"),
                 "title_es": content["title"].get("es"),
                 "title_en": content["title"].get("en"),
                 "summary_es": content["summary"].get("es"),
@@ -381,7 +388,7 @@ def edit_lesson(course: Course, draft: CourseDraft, key: str):
         es, en = lesson.get("es") or {}, lesson.get("en") or {}
         form.process(
             data={
-                "revision": services.part_revision(draft, part),
+                "revision": drafts.part_revision(draft, part),
                 "title_es": es.get("title"),
                 "objectives_es": "\n".join(es.get("objectives", [])),
                 "body_es": es.get("body"),
@@ -494,7 +501,7 @@ def structure(course: Course, draft: CourseDraft):
 
     try:
         services.save_part(draft, current_user, "structure", form.seen(), change, also=also)
-    except services.EditConflict:
+    except drafts.EditConflict:
         db.session.rollback()
         flash(
             _(
@@ -523,7 +530,7 @@ def glossary(course: Course, draft: CourseDraft):
     slug = course.slug
     editing = request.args.get("termino")
     form = TermForm()
-    revision = services.part_revision(draft, "glossary")
+    revision = drafts.part_revision(draft, "glossary")
     if request.method == "GET":
         row = next((t for t in draft.content.get("glossary", []) if t["id"] == editing), None)
         data = {"revision": revision}
@@ -740,7 +747,7 @@ def publish(slug: str):
     elif form.validate_on_submit():
         try:
             version = services.publish(draft, current_user, form.seen(), form.change_note.data)
-        except services.DraftClosed:
+        except drafts.DraftClosed:
             db.session.rollback()
             flash(_("This draft was already published or discarded."), "info")
             return redirect(url_for("authoring.versions", slug=slug))

@@ -12,7 +12,8 @@ from app.auth.models import Office, Position
 from app.extensions import db
 from assessments import content_source as quiz_source
 from assessments import services as quiz_services
-from assessments.models import Assessment
+from assessments.authoring import services as bank_services
+from assessments.models import Assessment, QuestionBank
 from case_simulations import content_source as simulation_source
 from case_simulations import services as simulation_services
 from case_simulations.models import Scenario
@@ -245,6 +246,39 @@ EXPECTED = {
         "/autoria/cursos/muestra-consular/versiones/1/restaurar",
         TRAINER_POST,
     ),
+    ("bank_authoring.banks", "GET"): ("/autoria/bancos/", TRAINERS),
+    ("bank_authoring.bank", "GET"): ("/autoria/bancos/muestra", TRAINERS),
+    ("bank_authoring.start_draft", "POST"): ("/autoria/bancos/muestra/borrador", TRAINER_POST),
+    ("bank_authoring.new_question", "GET"): (
+        "/autoria/bancos/muestra/preguntas/nueva?tipo=true_false&id=q-nueva",
+        TRAINERS,
+    ),
+    ("bank_authoring.new_question", "POST"): ("/autoria/bancos/muestra/preguntas/nueva", TRAINERS),
+    ("bank_authoring.edit_question", "GET"): (
+        "/autoria/bancos/muestra/preguntas/{question}",
+        TRAINERS,
+    ),
+    ("bank_authoring.edit_question", "POST"): (
+        "/autoria/bancos/muestra/preguntas/{question}",
+        TRAINERS,
+    ),
+    ("bank_authoring.remove_question", "POST"): (
+        "/autoria/bancos/muestra/preguntas/{question}/quitar",
+        TRAINER_POST,
+    ),
+    ("bank_authoring.gift_preview", "POST"): (
+        "/autoria/bancos/muestra/gift",
+        TRAINER_POST,
+    ),  # no file: back
+    ("bank_authoring.gift_add", "POST"): ("/autoria/bancos/muestra/gift/agregar", TRAINER_POST),
+    ("bank_authoring.request_review", "POST"): (
+        "/autoria/bancos/muestra/pedir-revision",
+        TRAINER_POST,
+    ),
+    ("bank_authoring.review", "POST"): ("/autoria/bancos/muestra/revisar", TRAINER_POST),
+    ("bank_authoring.publish", "GET"): ("/autoria/bancos/muestra/publicar", TRAINERS),
+    ("bank_authoring.publish", "POST"): ("/autoria/bancos/muestra/publicar", TRAINERS),
+    ("bank_authoring.discard", "POST"): ("/autoria/bancos/muestra/descartar", TRAINER_POST),
     ("media.image", "GET"): ("/medios/{image}", {"anonymous": LOGIN_REDIRECT, "*": 200}),
 }
 
@@ -307,6 +341,12 @@ def test_access_table(app, client, login, role, endpoint, method):
         token_id = api_services.create_token(
             name="t", scopes={"people"}, office_ids=set(), expires_at=None, actor=None
         )[0].id
+    question = "none"
+    if endpoint.startswith("bank_authoring."):
+        bank = db.session.scalar(db.select(QuestionBank).filter_by(slug="muestra"))
+        author = make_user("autora@ejemplo.hn", roles=("trainer",))
+        draft = bank_services.start_draft(bank, author)
+        question = bank_services.questions_of(draft.content)[0]["id"]
     image = "none"
     if endpoint.startswith(("authoring.", "media.")):
         course = db.session.scalar(db.select(Course).filter_by(slug="muestra-consular"))
@@ -333,6 +373,7 @@ def test_access_table(app, client, login, role, endpoint, method):
         "code": code,
         "token": token,
         "image": image,
+        "question": question,
     }
     if role != "anonymous":
         login(make_user(f"{role}@ejemplo.hn", roles=(role,)))

@@ -84,5 +84,8 @@ def test_analysis_pages_are_for_trainers(data, client, login, learner, trainer):
     login(trainer)
     page = client.get("/evaluaciones/muestra-final/analisis").get_data(as_text=True)
     assert "Análisis de preguntas" in page and "Discrimina negativamente" in page
+    # A flagged question links to its editor in the bank it comes from.
+    bank = analysis.analyse(data).items[0].bank
+    assert bank and f"/autoria/bancos/{bank}/preguntas/C" in page
     csv = client.get("/evaluaciones/muestra-final/analisis.csv")
     assert csv.mimetype == "text/csv" and csv.data.count(b"\n") == 4

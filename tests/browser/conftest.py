@@ -70,6 +70,7 @@ def live_server(tmp_path):
         make_user("navegador@ejemplo.hn", display_name="Rosa Navegadora")
         make_user("reader@ejemplo.hn", display_name="Ruth Reader", language="en")
         make_user("formadora@ejemplo.hn", display_name="Marta Formadora", roles={"trainer"})
+        make_user("revisora@ejemplo.hn", display_name="Inés Revisora", roles={"trainer"})
         make_user("rrhh@ejemplo.hn", display_name="Lucía Personal", roles={"hr"}, position=None)
         db.session.commit()
     server = make_server("127.0.0.1", 0, app, threaded=True)

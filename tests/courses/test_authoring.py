@@ -8,6 +8,7 @@ import pytest
 from PIL import Image
 from sqlalchemy import func, select
 
+from app import drafts
 from app.audit import AuditEvent
 from app.extensions import db
 from courses import content_source
@@ -320,14 +321,14 @@ def test_structure_edits_add_move_and_remove(course, client, login, trainer):
         follow_redirects=True,
     )
     assert "cambió el índice del curso" in stale.get_data(as_text=True)
-    rev = str(services.part_revision(draft, "structure"))
+    rev = str(drafts.part_revision(draft, "structure"))
     client.post(
         f"{BASE}/estructura",
         data={"revision": rev, "op": "item_up", "module": "practica", "index": "0"},
     )
     db.session.refresh(draft)
     assert draft.content["modules"][0]["items"][-1] == {"lesson": "03-registro"}
-    rev = str(services.part_revision(draft, "structure"))
+    rev = str(drafts.part_revision(draft, "structure"))
     client.post(
         f"{BASE}/estructura",
         data={"revision": rev, "op": "remove_item", "module": "practica", "index": "1"},
@@ -534,3 +535,14 @@ def test_checkbox_lists_keep_the_authors_order():
     }
     edits.set_lesson(content, {}, "x", data, False)
     assert content["lessons"]["x"]["legal_refs"] == ["b", "a", "c"]
+
+
+def test_the_review_queue_lists_drafts_waiting_for_others(course, client, login, trainer, reviewer):
+    login(trainer)
+    start(client)
+    client.post(LESSON, data=lesson_form(client))
+    client.post(f"{BASE}/pedir-revision")
+    assert "Esperan su revisión" not in client.get("/autoria/").get_data(as_text=True)
+    login(reviewer)
+    page = client.get("/autoria/").get_data(as_text=True)
+    assert "Esperan su revisión" in page and f'href="{BASE}"' in page

@@ -1,0 +1,1 @@
+"""Question banks written on the web: drafts per bank, one question at a time, GIFT import."""

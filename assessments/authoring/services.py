@@ -1,0 +1,500 @@
+"""Question banks on the web: a draft per bank, questions edited one at a time, GIFT import.
+
+The draft holds the bank as its two files hold it (``{"es": …, "en": …}``); every check runs
+the same loader as the shipped files on that content written to a temporary folder, with the
+quizzes that draw from the bank checked against it too, so a bank published on the web obeys
+exactly the rules of one committed to git.
+"""
+
+import copy
+import shutil
+import tempfile
+from pathlib import Path
+
+import yaml
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from app import drafts
+from app.audit import record_event
+from app.content import ContentError, ContentErrors, parse_yaml
+from app.drafts import DraftClosed
+from app.errors import DomainError
+from app.extensions import db
+from app.i18n import _l
+from app.legal import registry
+from app.security import Role
+from assessments import gift
+from assessments.authoring.models import BankDraft
+from assessments.content_source import folders
+from assessments.loader import SLUG, BankDoc, References, load_all
+from assessments.models import Assessment, QuestionBank
+from assessments.services import SyncSummary, sync_bank
+
+# What a new question of each type starts as (Spanish; the trainer replaces the texts).
+SKELETONS = {
+    "single_choice": {
+        "prompt": "¿…?",
+        "options": [
+            {"id": "a", "text": "…", "correct": True, "feedback": "Por qué es correcta…"},
+            {"id": "b", "text": "…", "feedback": "Por qué no…"},
+        ],
+        "explanation": "Explicación que cita la norma (instrumento y artículo).",
+    },
+    "multiple_response": {
+        "prompt": "¿…? (varias respuestas)",
+        "options": [
+            {"id": "a", "text": "…", "weight": 50, "feedback": "…"},
+            {"id": "b", "text": "…", "weight": 50, "feedback": "…"},
+            {"id": "c", "text": "…", "weight": -50, "feedback": "…"},
+        ],
+        "explanation": "…",
+    },
+    "true_false": {
+        "prompt": "Afirmación…",
+        "answer": True,
+        "feedback_true": "…",
+        "feedback_false": "…",
+    },
+    "matching": {
+        "prompt": "Relacione…",
+        "pairs": [
+            {"id": "1", "prompt": "…", "answer": "…"},
+            {"id": "2", "prompt": "…", "answer": "…"},
+        ],
+    },
+    "ordering": {
+        "prompt": "Ordene…",
+        "items": [{"id": "a", "text": "Primero…"}, {"id": "b", "text": "Después…"}],
+    },
+    "short_answer": {"prompt": "¿…?", "answers": [{"text": "…", "feedback": "…"}]},
+    "numeric": {
+        "prompt": "¿Cuántas horas…?",
+        "answers": [{"value": 36, "tolerance": 0, "feedback": "…"}],
+        "feedback_other": "…",
+    },
+    "description": {"prompt": "Texto de contexto…"},
+}
+
+
+class BankProblems(DomainError):
+    """The bank, or a question, would not be valid; ``problems`` says where and why."""
+
+    def __init__(self, message, problems: list[str]):
+        self.problems = problems
+        super().__init__(message)
+
+
+def can_author(user) -> bool:
+    """Trainers and admins write questions."""
+    return user.has_any_role(Role.TRAINER, Role.ADMIN)
+
+
+def _require_author(user) -> None:
+    if not can_author(user):
+        raise DomainError(_l("Only trainers and administrators edit questions."))
+
+
+def references() -> References:
+    """What questions may cite."""
+    return References(legal_ids=frozenset(registry().provisions))
+
+
+def dump_yaml(value) -> str:
+    """Readable YAML, as the shipped files are written."""
+    return yaml.safe_dump(value, allow_unicode=True, sort_keys=False, width=4096)
+
+
+def raw_bank(bank: QuestionBank) -> dict:
+    """The bank in its on-disk shape: as last published on the web, else as its files are."""
+    if bank.web_content:
+        return copy.deepcopy(bank.web_content)
+    folder = folders()[0]
+    path = folder / f"{bank.slug}.yaml"
+    if not path.is_file():
+        raise DomainError(_l("The files of this bank are not on this server."))
+    english = path.with_name(f"{bank.slug}.en.yaml")
+    return {
+        "es": yaml.safe_load(path.read_text(encoding="utf-8")),
+        "en": yaml.safe_load(english.read_text(encoding="utf-8")) if english.is_file() else None,
+    }
+
+
+def open_draft(bank: QuestionBank) -> BankDraft | None:
+    """The bank's open draft, if any."""
+    return db.session.scalar(
+        select(BankDraft).where(BankDraft.bank_id == bank.id, BankDraft.closed_at.is_(None))
+    )
+
+
+def start_draft(bank: QuestionBank, user) -> BankDraft:
+    """Open the bank's draft (the same one when it is already open)."""
+    _require_author(user)
+    existing = open_draft(bank)
+    if existing is not None:
+        return existing
+    draft = BankDraft(
+        bank_id=bank.id,
+        content=raw_bank(bank),
+        translation_basis={},
+        revision=1,
+        part_revisions={},
+        part_editors={},
+        editor_ids=[],
+        created_by_id=user.id,
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.add(draft)
+    except IntegrityError:
+        return open_draft(bank)
+    record_event("bank.draft_started", actor=user, target=bank)
+    return draft
+
+
+def questions_of(content: dict) -> list[dict]:
+    """The draft's questions (Spanish) in order."""
+    return list(content["es"].get("questions") or [])
+
+
+def overlay_of(content: dict) -> dict:
+    """The English texts, by question id."""
+    return dict(((content.get("en") or {}).get("questions")) or {})
+
+
+def question_texts(content: dict, qid: str) -> tuple[str, str]:
+    """The question's Spanish YAML and its English overlay YAML, as the editor shows them."""
+    row = next((q for q in questions_of(content) if q.get("id") == qid), None)
+    if row is None:
+        raise DomainError(_l("This question is no longer in the draft."))
+    english = overlay_of(content).get(qid)
+    return dump_yaml(row), dump_yaml(english) if english else ""
+
+
+def skeleton(kind: str, qid: str) -> str:
+    """The YAML a new question of ``kind`` starts from."""
+    return dump_yaml(
+        {"id": qid, "type": kind, "tags": [], "difficulty": "medium", **SKELETONS[kind]}
+    )
+
+
+def read_snippet(text: str, label: str) -> dict | None:
+    """A YAML mapping from the editor; an empty English box means "no translation"."""
+    if not text.strip():
+        return None
+    try:
+        doc = parse_yaml(text, Path(label))
+    except ContentError as exc:
+        raise BankProblems(_l("The question could not be read."), [str(exc)]) from exc
+    if not isinstance(doc.data, dict):
+        raise BankProblems(
+            _l("The question could not be read."),
+            [str(_l("%(box)s: must be a mapping of keys (key: value)", box=label))],
+        )
+    return doc.data
+
+
+def _with_question(content: dict, original: str | None, row: dict, english: dict | None) -> dict:
+    trial = copy.deepcopy(content)
+    questions = questions_of(trial)
+    index = next((i for i, q in enumerate(questions) if q.get("id") == original), None)
+    if index is None:
+        questions.append(row)
+    else:
+        questions[index] = row
+    trial["es"]["questions"] = questions
+    overlay = overlay_of(trial)
+    overlay.pop(original or "", None)
+    if english:
+        overlay[row["id"]] = english
+    if overlay or trial.get("en"):
+        trial["en"] = {**(trial.get("en") or {}), "questions": overlay}
+    return trial
+
+
+def check(content: dict, slug: str) -> BankDoc:
+    """Validate the whole bank as files, and the quizzes that draw from it against it.
+
+    :raises BankProblems: every problem, named by file, line and key.
+    """
+    with tempfile.TemporaryDirectory(prefix="aula-bank-") as tmp:
+        banks, definitions = Path(tmp) / "banks", Path(tmp) / "definitions"
+        source_banks, source_definitions = folders()
+        if source_banks.is_dir():
+            shutil.copytree(source_banks, banks)
+        else:
+            banks.mkdir()
+        for other in db.session.scalars(
+            select(QuestionBank).where(QuestionBank.web_content.is_not(None))
+        ):
+            _write(banks, other.slug, other.web_content)
+        _write(banks, slug, content)
+        if source_definitions.is_dir():
+            shutil.copytree(source_definitions, definitions)
+        else:
+            definitions.mkdir()
+        try:
+            loaded, _definitions = load_all(banks, definitions, references())
+        except ContentErrors as exc:
+            root = str(tmp)
+            raise BankProblems(
+                _l("The bank has problems to fix."),
+                [str(e).replace(root + "/", "") for e in exc.errors],
+            ) from exc
+    return next(doc for doc in loaded if doc.slug == slug)
+
+
+def _write(folder: Path, slug: str, content: dict) -> None:
+    (folder / f"{slug}.yaml").write_text(dump_yaml(content["es"]), encoding="utf-8")
+    english = folder / f"{slug}.en.yaml"
+    if content.get("en"):
+        english.write_text(dump_yaml(content["en"]), encoding="utf-8")
+    else:
+        english.unlink(missing_ok=True)
+
+
+def _question_problems(content: dict, slug: str, qid: str) -> list[str]:
+    """Problems of the bank that concern question ``qid`` (others are not this form's)."""
+    try:
+        check(content, slug)
+    except BankProblems as exc:
+        index = next(i for i, q in enumerate(questions_of(content)) if q.get("id") == qid)
+        marks = (f"questions[{index}]", f"questions.{qid}", f"'{qid}'")
+        mine = [p for p in exc.problems if any(m in p for m in marks)]
+        return mine or exc.problems
+    return []
+
+
+def save_question(
+    draft: BankDraft, user, original: str | None, seen: int, spanish: str, english: str
+) -> str:
+    """Add or change one question from the editor's two boxes; returns its id.
+
+    Nothing is saved unless the whole bank, with this question, is valid.
+    :raises BankProblems: EditConflict: DraftClosed: DomainError:
+    """
+    _require_author(user)
+    row = read_snippet(spanish, str(_l("Spanish")))
+    if row is None:
+        raise BankProblems(_l("The question could not be read."), [str(_l("Spanish is required."))])
+    translation = read_snippet(english, str(_l("English")))
+    qid = row.get("id")
+    if not isinstance(qid, str) or not SLUG.match(qid):
+        raise BankProblems(
+            _l("The question could not be read."),
+            [str(_l("id: must be lower-case words joined by hyphens"))],
+        )
+    existing = {q.get("id") for q in questions_of(draft.content)}
+    if original is not None and qid != original:
+        raise BankProblems(
+            _l("The question could not be saved."),
+            [str(_l("id: a question keeps its id for ever (attempts and statistics use it)"))],
+        )
+    if original is None and qid in existing:
+        raise BankProblems(
+            _l("The question could not be saved."),
+            [str(_l("id: another question already has this id"))],
+        )
+    if original is None:
+        # A new id: nobody else can be editing it (a clash is "already has this id" above).
+        seen = drafts.part_revision(draft, f"question:{qid}")
+    trial = _with_question(draft.content, original, row, translation)
+    problems = _question_problems(trial, draft.bank.slug, qid)
+    if problems:
+        raise BankProblems(_l("The question has problems to fix."), problems)
+
+    def change(content, basis):
+        fresh = _with_question(content, original, row, translation)
+        content.clear()
+        content.update(fresh)
+
+    drafts.save_part(draft, user, f"question:{qid}", seen, change, target=draft.bank)
+    return qid
+
+
+def remove_question(draft: BankDraft, user, qid: str, seen: int) -> None:
+    """Take a question out of the draft (published, it is retired; attempts keep it)."""
+    _require_author(user)
+
+    def change(content, basis):
+        content["es"]["questions"] = [q for q in questions_of(content) if q.get("id") != qid]
+        overlay = overlay_of(content)
+        if overlay.pop(qid, None) is not None:
+            content["en"]["questions"] = overlay
+
+    drafts.save_part(draft, user, f"question:{qid}", seen, change, target=draft.bank)
+
+
+def read_gift(text: str, draft: BankDraft) -> list[gift.GiftQuestion]:
+    """Questions from a GIFT text, checked as they would sit in the bank; all or nothing.
+
+    :raises BankProblems: with every problem and its line (nothing is added).
+    """
+    questions, problems = gift.parse(text, draft.bank.slug, frozenset(registry().provisions))
+    messages = [str(p) for p in problems]
+    other_banks = sorted({q.bank for q in questions if q.bank and q.bank != draft.bank.slug})
+    if other_banks:
+        messages.append(
+            str(
+                _l(
+                    "the file names other banks ($CATEGORY: %(banks)s): upload it to each bank "
+                    "separately",
+                    banks=", ".join(other_banks),
+                )
+            )
+        )
+    existing = {q.get("id") for q in questions_of(draft.content)}
+    for question in questions:
+        if question.data["id"] in existing:
+            messages.append(
+                str(
+                    _l(
+                        "line %(line)d (%(name)s): the bank already has a question '%(id)s'",
+                        line=question.line,
+                        name=question.name,
+                        id=question.data["id"],
+                    )
+                )
+            )
+    if not questions and not messages:
+        messages.append(str(_l("The file holds no question.")))
+    if not messages:
+        trial = copy.deepcopy(draft.content)
+        trial["es"]["questions"] = questions_of(trial) + [q.data for q in questions]
+        try:
+            check(trial, draft.bank.slug)
+        except BankProblems as exc:
+            messages.extend(exc.problems)
+    if messages:
+        raise BankProblems(_l("Nothing was imported: fix the file and upload it again."), messages)
+    return questions
+
+
+def add_gift(draft: BankDraft, user, text: str, seen: int) -> int:
+    """Add a GIFT file's questions to the draft (after the preview); returns how many."""
+    _require_author(user)
+    questions = read_gift(text, draft)
+
+    def change(content, basis):
+        content["es"]["questions"] = questions_of(content) + [q.data for q in questions]
+
+    also = tuple(f"question:{q.data['id']}" for q in questions)
+    drafts.save_part(draft, user, "bank", seen, change, also=also, target=draft.bank)
+    record_event("bank.gift_imported", actor=user, target=draft.bank, count=len(questions))
+    return len(questions)
+
+
+def quizzes_using(bank: QuestionBank) -> list[Assessment]:
+    """The offered quizzes that draw from the bank."""
+    return [
+        quiz
+        for quiz in db.session.scalars(select(Assessment).where(Assessment.retired_at.is_(None)))
+        if any(rule.get("bank") == bank.slug for rule in quiz.definition.get("draw", []))
+    ]
+
+
+def requires_review(bank: QuestionBank) -> bool:
+    """True when a course that requires review uses a quiz drawing from the bank."""
+    from courses.models import Course, CourseItem
+
+    slugs = [quiz.slug for quiz in quizzes_using(bank)]
+    if not slugs:
+        return False
+    return (
+        db.session.scalar(
+            select(Course.id)
+            .join(CourseItem, CourseItem.course_version_id == Course.current_version_id)
+            .where(
+                CourseItem.kind == "assessment",
+                CourseItem.ref.in_(slugs),
+                Course.requires_review.is_(True),
+            )
+            .limit(1)
+        )
+        is not None
+    )
+
+
+def blockers(draft: BankDraft) -> list[str]:
+    """Why the draft cannot be published now; empty when it can."""
+    out: list[str] = []
+    try:
+        check(draft.content, draft.bank.slug)
+    except BankProblems as exc:
+        out.extend(exc.problems)
+    if requires_review(draft.bank) and not draft.is_approved:
+        out.append(
+            str(
+                _l(
+                    "A course that requires review uses this bank: another trainer must "
+                    "approve the draft."
+                )
+            )
+        )
+    if draft.content == raw_bank(draft.bank):
+        out.append(str(_l("Nothing changed since the published bank.")))
+    return out
+
+
+def publish(draft: BankDraft, user, seen: int, note: str) -> SyncSummary:
+    """Publish the draft: changed questions get new versions, removed ones are retired.
+
+    Attempts keep the versions they showed. The bank is marked as edited on the web, so
+    `flask content sync` leaves it alone unless forced.
+    :raises DraftClosed: EditConflict: BankProblems:
+    """
+    _require_author(user)
+    if not draft.is_open:
+        raise DraftClosed()
+    if draft.revision != seen:
+        raise drafts.EditConflict(
+            None, draft.revision, _l("The draft changed since you opened this page: check it.")
+        )
+    problems = blockers(draft)
+    if problems:
+        raise BankProblems(_l("The draft cannot be published yet."), problems)
+    doc = check(draft.content, draft.bank.slug)
+    if not drafts.close(draft, "published", seen=seen):
+        raise DraftClosed()
+    bank = draft.bank
+    summary = SyncSummary()
+    sync_bank(bank, doc, summary)
+    bank.web_content = copy.deepcopy(draft.content)
+    bank.diverged_at = draft.closed_at
+    record_event(
+        "bank.published",
+        actor=user,
+        target=bank,
+        note=note,
+        new=summary.new_questions,
+        changed=summary.new_question_versions,
+        retired=summary.retired_questions,
+    )
+    return summary
+
+
+def discard(draft: BankDraft, user) -> None:
+    """Close the draft without publishing."""
+    _require_author(user)
+    if not drafts.close(draft, "discarded"):
+        raise DraftClosed()
+    record_event("bank.draft_discarded", actor=user, target=draft.bank)
+
+
+def review_requested(draft: BankDraft, user) -> None:
+    """Put the draft in the review queue."""
+    _require_author(user)
+    if drafts.request_review(draft):
+        record_event("bank.review_requested", actor=user, target=draft.bank)
+
+
+def approve(draft: BankDraft, user, seen: int, comment: str | None) -> None:
+    """Approve the draft as it is now."""
+    drafts.approve(draft, user, seen, comment)
+    record_event("bank.approved", actor=user, target=draft.bank, revision=seen)
+
+
+def request_changes(draft: BankDraft, user, comment: str) -> None:
+    """Send the draft back with a comment."""
+    drafts.request_changes(draft, user, comment)
+    record_event("bank.changes_requested", actor=user, target=draft.bank)

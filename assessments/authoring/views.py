@@ -1,0 +1,447 @@
+"""Blueprint "bank_authoring": trainers edit question banks, import GIFT, review and publish."""
+
+from functools import wraps
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import func, select
+
+from app import drafts
+from app.auth.models import User
+from app.errors import DomainError
+from app.extensions import db
+from app.forms import ConfirmForm
+from app.i18n import _
+from app.legal import registry
+from app.security import Role, role_required
+from assessments.authoring import services
+from assessments.authoring.forms import GiftForm, NewQuestionForm, QuestionForm
+from assessments.authoring.models import BankDraft
+from assessments.models import Question, QuestionBank
+from assessments.presenters import public_view
+from assessments.question_types import QUESTION_TYPES, question_type
+from courses.authoring.forms import PublishForm, ReviewForm, RevisionForm
+
+bp = Blueprint("bank_authoring", __name__, url_prefix="/autoria/bancos")
+SLUG = "<string(maxlength=80):slug>"
+QID = "<string(maxlength=80):qid>"
+GIFT_MAX_BYTES = 1024 * 1024
+
+
+@bp.before_request
+@role_required(Role.TRAINER, Role.ADMIN)
+def require_author_role():
+    """Only trainers and admins edit questions."""
+
+
+def _bank(slug: str) -> QuestionBank:
+    bank = db.session.scalar(select(QuestionBank).where(QuestionBank.slug == slug))
+    if bank is None:
+        abort(404)
+    return bank
+
+
+def with_draft(view):
+    """Give the view the bank and its open draft; without a draft, go to the bank page."""
+
+    @wraps(view)
+    def wrapped(slug: str, **kwargs):
+        bank = _bank(slug)
+        draft = services.open_draft(bank)
+        if draft is None:
+            if request.method == "GET":
+                flash(_("This bank has no draft: start one to edit it."), "info")
+            return redirect(url_for("bank_authoring.bank", slug=slug))
+        return view(bank, draft, **kwargs)
+
+    return wrapped
+
+
+def _problems(exc: DomainError) -> list[str]:
+    flash(str(exc.message), "danger")
+    return list(getattr(exc, "problems", []))
+
+
+@bp.get("/")
+def banks():
+    """Every bank, how many questions it has, who uses it and whether a draft is open."""
+    rows = db.session.execute(
+        select(QuestionBank, func.count(Question.id))
+        .outerjoin(Question, (Question.bank_id == QuestionBank.id) & Question.is_current)
+        .group_by(QuestionBank.id)
+        .order_by(QuestionBank.slug)
+    ).all()
+    open_drafts = {
+        d.bank_id: d
+        for d in db.session.scalars(select(BankDraft).where(BankDraft.closed_at.is_(None)))
+    }
+    return render_template("bank_authoring/banks.html", rows=rows, drafts=open_drafts)
+
+
+@bp.get(f"/{SLUG}")
+def bank(slug: str):
+    """The bank's draft (questions, review, publish) or, without one, its published questions."""
+    bank = _bank(slug)
+    draft = services.open_draft(bank)
+    content = draft.content if draft else services.raw_bank(bank)
+    overlay = services.overlay_of(content)
+    users = {}
+    if draft:
+        ids = {draft.created_by_id, draft.approved_by_id, *draft.editor_ids} - {None}
+        users = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(ids)))}
+    return render_template(
+        "bank_authoring/bank.html",
+        bank=bank,
+        draft=draft,
+        content=content,
+        questions=services.questions_of(content),
+        overlay=overlay,
+        quizzes=services.quizzes_using(bank),
+        requires_review=services.requires_review(bank),
+        blockers=services.blockers(draft) if draft else [],
+        can_review=draft is not None and drafts.can_review(current_user, draft),
+        users=users,
+        form=ConfirmForm(),
+        review_form=ReviewForm(revision=draft.revision if draft else 0),
+        new_form=_new_form(),
+        gift_form=GiftForm(),
+        bank_revision=drafts.part_revision(draft, "bank") if draft else 0,
+        revisions={
+            q.get("id"): drafts.part_revision(draft, f"question:{q.get('id')}")
+            for q in services.questions_of(content)
+        }
+        if draft
+        else {},
+    )
+
+
+def _new_form() -> NewQuestionForm:
+    form = NewQuestionForm(formdata=None)
+    form.kind.choices = [(k, k) for k in QUESTION_TYPES]
+    return form
+
+
+@bp.post(f"/{SLUG}/borrador")
+def start_draft(slug: str):
+    """Open the bank's draft (the same one if it is already open)."""
+    bank = _bank(slug)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        services.start_draft(bank, current_user)
+    except DomainError as exc:
+        db.session.rollback()
+        flash(str(exc.message), "danger")
+    else:
+        db.session.commit()
+    return redirect(url_for("bank_authoring.bank", slug=slug))
+
+
+def _preview(spanish: str, english: str, locale: str):
+    """The question as a learner sees it, and its key and feedback, from the editor's text."""
+    try:
+        row = services.read_snippet(spanish, "es")
+        translation = services.read_snippet(english, "en") if locale == "en" else None
+    except DomainError:
+        return None
+    if not row or row.get("type") not in QUESTION_TYPES or not isinstance(row.get("prompt"), str):
+        return None
+    spec = dict(row)
+    if translation:
+        for key in ("prompt", "explanation", "feedback_true", "feedback_false", "feedback_other"):
+            if isinstance(translation.get(key), str):
+                spec[key] = translation[key]
+    kind = question_type(row["type"])
+    try:
+        if kind.validate({**spec, "points": 1}):
+            return None  # the problems are listed above the editor
+        order = kind.shuffle_keys(spec)
+        view = public_view({"type": row["type"], "spec": spec, "order": order})
+        words = {"true": _("True"), "false": _("False")}
+        key = kind.describe_key(spec, words)
+    except (KeyError, TypeError, ValueError, AttributeError, StopIteration):
+        return None
+    feedback = []
+    for option in spec.get("options") or []:
+        if isinstance(option, dict) and option.get("feedback"):
+            feedback.append((option.get("text", ""), option["feedback"]))
+    return {
+        "view": view,
+        "key": key,
+        "feedback": feedback,
+        "explanation": spec.get("explanation"),
+        "provisions": registry().resolve(row.get("legal_refs") or []),
+        "locale": locale,
+    }
+
+
+@bp.route(f"/{SLUG}/preguntas/nueva", methods=["GET", "POST"])
+@with_draft
+def new_question(bank: QuestionBank, draft: BankDraft):
+    """Write a new question, starting from a template of the chosen type."""
+    return _question_page(bank, draft, None)
+
+
+@bp.route(f"/{SLUG}/preguntas/{QID}", methods=["GET", "POST"])
+@with_draft
+def edit_question(bank: QuestionBank, draft: BankDraft, qid: str):
+    """One question: Spanish and English side by side, checked and previewed by the server."""
+    return _question_page(bank, draft, qid)
+
+
+def _question_page(bank: QuestionBank, draft: BankDraft, qid: str | None):
+    form = QuestionForm()
+    problems: list[str] = []
+    theirs = None
+    locale = "en" if request.args.get("idioma") == "en" else "es"
+    if request.method == "GET":
+        if qid is None:
+            kind = request.args.get("tipo")
+            new_id = (request.args.get("id") or "").strip() or "nueva-pregunta"
+            if kind not in QUESTION_TYPES:
+                abort(404)
+            spanish, english = services.skeleton(kind, new_id), ""
+        else:
+            try:
+                spanish, english = services.question_texts(draft.content, qid)
+            except DomainError:
+                abort(404)
+        form.process(
+            data={
+                "revision": drafts.part_revision(draft, f"question:{qid}") if qid else 0,
+                "spanish": spanish,
+                "english": english,
+            }
+        )
+    elif form.validate_on_submit():
+        if request.form.get("action") == "save":
+            try:
+                saved = services.save_question(
+                    draft,
+                    current_user,
+                    qid,
+                    form.seen(),
+                    form.spanish.data,
+                    form.english.data or "",
+                )
+            except drafts.EditConflict as exc:
+                db.session.rollback()
+                flash(str(exc.message), "warning")
+                form.revision.data = str(exc.revision)
+                current = services.open_draft(bank)
+                if (
+                    qid
+                    and current
+                    and any(q.get("id") == qid for q in services.questions_of(current.content))
+                ):
+                    theirs = services.question_texts(current.content, qid)
+            except DomainError as exc:
+                db.session.rollback()
+                problems = _problems(exc)
+            else:
+                db.session.commit()
+                flash(_("Question saved in the draft."), "success")
+                return redirect(url_for("bank_authoring.edit_question", slug=bank.slug, qid=saved))
+    return render_template(
+        "bank_authoring/question.html",
+        bank=bank,
+        draft=draft,
+        qid=qid,
+        form=form,
+        problems=problems,
+        theirs=theirs,
+        preview=_preview(form.spanish.data or "", form.english.data or "", locale),
+        locale=locale,
+    )
+
+
+@bp.post(f"/{SLUG}/preguntas/{QID}/quitar")
+@with_draft
+def remove_question(bank: QuestionBank, draft: BankDraft, qid: str):
+    """Take a question out of the draft."""
+    form = RevisionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        services.remove_question(draft, current_user, qid, form.seen())
+    except DomainError as exc:
+        db.session.rollback()
+        flash(str(exc.message), "danger")
+    else:
+        db.session.commit()
+        flash(_("Question removed from the draft."), "success")
+    return redirect(url_for("bank_authoring.bank", slug=bank.slug))
+
+
+@bp.post(f"/{SLUG}/gift")
+@with_draft
+def gift_preview(bank: QuestionBank, draft: BankDraft):
+    """Read an uploaded GIFT file and show its questions before anything is saved."""
+    form = GiftForm()
+    if not form.validate_on_submit():
+        for errors in form.errors.values():
+            for error in errors:
+                flash(str(error), "danger")
+        return redirect(url_for("bank_authoring.bank", slug=bank.slug))
+    raw = form.file.data.read(GIFT_MAX_BYTES + 1)
+    if len(raw) > GIFT_MAX_BYTES:
+        flash(_("The file is larger than 1 MB."), "danger")
+        return redirect(url_for("bank_authoring.bank", slug=bank.slug))
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        flash(_("The file is not UTF-8 text: save it as UTF-8 and upload it again."), "danger")
+        return redirect(url_for("bank_authoring.bank", slug=bank.slug))
+    try:
+        questions = services.read_gift(text, draft)
+    except DomainError as exc:
+        problems = _problems(exc)
+        return render_template(
+            "bank_authoring/gift.html",
+            bank=bank,
+            draft=draft,
+            filename=form.file.data.filename,
+            problems=problems,
+            previews=[],
+            text="",
+            revision=drafts.part_revision(draft, "bank"),
+        ), 422
+    previews = []
+    for question in questions:
+        previews.append((question, _preview(services.dump_yaml(question.data), "", "es")))
+    return render_template(
+        "bank_authoring/gift.html",
+        bank=bank,
+        draft=draft,
+        filename=form.file.data.filename,
+        problems=[],
+        previews=previews,
+        text=text,
+        revision=drafts.part_revision(draft, "bank"),
+    )
+
+
+@bp.post(f"/{SLUG}/gift/agregar")
+@with_draft
+def gift_add(bank: QuestionBank, draft: BankDraft):
+    """Add the previewed GIFT questions to the draft (checked again: all or nothing)."""
+    form = RevisionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    text = request.form.get("gift", "")
+    try:
+        count = services.add_gift(draft, current_user, text, form.seen())
+    except drafts.EditConflict:
+        db.session.rollback()
+        flash(_("Someone changed the bank meanwhile: upload the file again."), "warning")
+    except DomainError as exc:
+        db.session.rollback()
+        for problem in _problems(exc):
+            flash(problem, "danger")
+    else:
+        db.session.commit()
+        flash(_("%(count)d questions added to the draft.", count=count), "success")
+    return redirect(url_for("bank_authoring.bank", slug=bank.slug))
+
+
+@bp.post(f"/{SLUG}/pedir-revision")
+@with_draft
+def request_review(bank: QuestionBank, draft: BankDraft):
+    """Put the draft in the review queue."""
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        services.review_requested(draft, current_user)
+    except DomainError as exc:
+        db.session.rollback()
+        flash(str(exc.message), "danger")
+    else:
+        db.session.commit()
+        flash(_("Review requested: the other trainers see the draft in their queue."), "success")
+    return redirect(url_for("bank_authoring.bank", slug=bank.slug))
+
+
+@bp.post(f"/{SLUG}/revisar")
+@with_draft
+def review(bank: QuestionBank, draft: BankDraft):
+    """Approve the draft as it is, or send it back with a comment."""
+    form = ReviewForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        if form.decision.data == "approve":
+            services.approve(draft, current_user, form.seen(), form.comment.data)
+            message = _("Draft approved: an author can publish it now.")
+        elif form.comment.data:
+            services.request_changes(draft, current_user, form.comment.data)
+            message = _("Changes requested: the authors see your comment.")
+        else:
+            raise DomainError(_("Say what should change."))
+    except DomainError as exc:
+        db.session.rollback()
+        flash(str(exc.message), "danger")
+    else:
+        db.session.commit()
+        flash(message, "success")
+    return redirect(url_for("bank_authoring.bank", slug=bank.slug))
+
+
+@bp.route(f"/{SLUG}/publicar", methods=["GET", "POST"])
+def publish(slug: str):
+    """Check the draft and publish it; attempts keep the question versions they showed."""
+    bank = _bank(slug)
+    draft = services.open_draft(bank)
+    if draft is None:
+        if request.method == "POST":
+            flash(_("This draft was already published or discarded."), "info")
+        return redirect(url_for("bank_authoring.bank", slug=slug))
+    form = PublishForm()
+    if request.method == "GET":
+        form.revision.data = str(draft.revision)
+    elif form.validate_on_submit():
+        try:
+            summary = services.publish(draft, current_user, form.seen(), form.change_note.data)
+        except drafts.DraftClosed:
+            db.session.rollback()
+            flash(_("This draft was already published or discarded."), "info")
+            return redirect(url_for("bank_authoring.bank", slug=slug))
+        except DomainError as exc:
+            db.session.rollback()
+            flash(str(exc.message), "danger")
+        else:
+            db.session.commit()
+            flash(
+                _(
+                    "Bank published: %(new)d new questions, %(changed)d changed, %(retired)d "
+                    "retired. Attempts already started keep the versions they showed.",
+                    new=summary.new_questions,
+                    changed=summary.new_question_versions,
+                    retired=summary.retired_questions,
+                ),
+                "success",
+            )
+            return redirect(url_for("bank_authoring.bank", slug=slug))
+    return render_template(
+        "bank_authoring/publish.html",
+        bank=bank,
+        draft=draft,
+        form=form,
+        blockers=services.blockers(draft),
+    )
+
+
+@bp.post(f"/{SLUG}/descartar")
+@with_draft
+def discard(bank: QuestionBank, draft: BankDraft):
+    """Close the draft without publishing."""
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        services.discard(draft, current_user)
+    except DomainError as exc:
+        db.session.rollback()
+        flash(str(exc.message), "danger")
+    else:
+        db.session.commit()
+        flash(_("Draft discarded. The published version is unchanged."), "success")
+    return redirect(url_for("bank_authoring.bank", slug=bank.slug))
