@@ -8,6 +8,7 @@ def init_app(app: Flask) -> None:
     from app.audit import register_action_label
     from app.content_registry import register_content_source, register_item_link
     from app.i18n import _l
+    from assessments.authoring.quiz_views import bp as quiz_authoring_bp
     from assessments.authoring.views import bp as authoring_bp
     from assessments.cli import assessments_cli
     from assessments.content_source import SOURCE
@@ -15,6 +16,7 @@ def init_app(app: Flask) -> None:
 
     app.register_blueprint(bp)
     app.register_blueprint(authoring_bp)
+    app.register_blueprint(quiz_authoring_bp)
     for action, label in (
         ("bank.draft_started", _l("Question bank draft started")),
         ("bank.draft_saved", _l("Question bank draft saved")),
@@ -24,6 +26,12 @@ def init_app(app: Flask) -> None:
         ("bank.changes_requested", _l("Question bank changes requested")),
         ("bank.published", _l("Question bank published")),
         ("bank.draft_discarded", _l("Question bank draft discarded")),
+        ("quiz.created", _l("Quiz created on the web")),
+        ("quiz.draft_started", _l("Quiz draft started")),
+        ("quiz.draft_saved", _l("Quiz draft saved")),
+        ("quiz.review_requested", _l("Quiz review requested")),
+        ("quiz.published", _l("Quiz published")),
+        ("quiz.draft_discarded", _l("Quiz draft discarded")),
     ):
         register_action_label(action, label)
     app.cli.add_command(assessments_cli)

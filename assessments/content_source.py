@@ -3,12 +3,16 @@
 from pathlib import Path
 
 from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 
 from app.content import ContentErrors
 from app.content_registry import ContentSource
+from app.extensions import db
 from app.legal import registry
 from assessments import services
 from assessments.loader import BankDoc, DefinitionDoc, References, load_all
+from assessments.models import Assessment
 
 PACKAGE = Path(__file__).parent
 
@@ -44,11 +48,20 @@ def sync(force: frozenset[str] = frozenset()) -> str:
 
 
 def slugs() -> dict[str, frozenset[str]]:
-    """Quiz slugs, which courses may list as items."""
+    """Quiz slugs, which courses may list as items: the files' and those made on the web."""
     _banks, definitions = folders()
-    if not definitions.is_dir():
-        return {"assessment": frozenset()}
-    return {"assessment": frozenset(p.stem for p in definitions.glob("*.yaml"))}
+    found = {p.stem for p in definitions.glob("*.yaml")} if definitions.is_dir() else set()
+    try:
+        found |= set(
+            db.session.scalars(
+                select(Assessment.slug).where(
+                    Assessment.source == "web", Assessment.web_definition.is_not(None)
+                )
+            )
+        )
+    except SQLAlchemyError:  # no database yet (e.g. `flask content check` before `db upgrade`)
+        db.session.rollback()
+    return {"assessment": frozenset(found)}
 
 
 SOURCE = ContentSource("assessments", check=check, sync=sync, slugs=slugs, order=40)

@@ -78,6 +78,12 @@ class Assessment(db.Model):
     definition: Mapped[dict[str, Any]] = mapped_column(JSON)
     synced_at: Mapped[datetime] = mapped_column(default=utcnow)
     retired_at: Mapped[datetime | None]
+    # "files" (definitions/<slug>.yaml) or "web" (created on the authoring pages).
+    source: Mapped[str] = mapped_column(String(10), default="files", server_default="files")
+    # Set when published from the web; sync then leaves the quiz alone unless forced.
+    diverged_at: Mapped[datetime | None]
+    # What was last published on the web, in the on-disk shape of definitions/<slug>.yaml.
+    web_definition: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
 
     def title(self, locale: str) -> str:
         """Title in ``locale``, falling back to Spanish."""

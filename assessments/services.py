@@ -73,7 +73,7 @@ class SyncSummary:
     retired_questions: int = 0
     assessments: list[str] = field(default_factory=list)
     new_assessment_versions: list[str] = field(default_factory=list)
-    diverged: list[str] = field(default_factory=list)  # banks edited on the web, left alone
+    diverged: list[str] = field(default_factory=list)  # edited on the web, left alone
 
     def __str__(self) -> str:
         return _(
@@ -88,7 +88,7 @@ class SyncSummary:
         ) + (
             "\n"
             + _(
-                "banks left alone because they were edited on the web: %(slugs)s "
+                "banks or quizzes left alone because they were edited on the web: %(slugs)s "
                 "(`flask content sync --force SLUG` loads their files)",
                 slugs=", ".join(sorted(self.diverged)),
             )
@@ -132,6 +132,10 @@ def sync_assessments(
         data = doc.as_dict()
         digest = content_hash(data)
         row = existing.pop(doc.slug, None)
+        if row is not None and row.diverged_at is not None and doc.slug not in force:
+            if row.content_hash != digest:
+                summary.diverged.append(doc.slug)  # edited on the web: left alone
+            continue
         if row is None:
             row = Assessment(slug=doc.slug, version=1, content_hash=digest)
             db.session.add(row)
@@ -140,10 +144,11 @@ def sync_assessments(
             summary.new_assessment_versions.append(doc.slug)
         row.content_hash, row.definition, row.retired_at = digest, data, None
         row.title_es, row.title_en = doc.title_es, doc.title_en
+        row.source, row.diverged_at, row.web_definition = "files", None, None
         row.synced_at = utcnow()
         summary.assessments.append(doc.slug)
     for row in existing.values():
-        if row.retired_at is None:
+        if row.retired_at is None and row.source == "files" and row.diverged_at is None:
             row.retired_at = utcnow()
     db.session.flush()
     return summary

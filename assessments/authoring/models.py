@@ -5,7 +5,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.drafts import DraftMixin
 from app.extensions import db
-from assessments.models import QuestionBank
+from assessments.models import Assessment, QuestionBank
 
 
 class BankDraft(DraftMixin, db.Model):
@@ -34,3 +34,27 @@ class BankDraft(DraftMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<BankDraft {self.bank_id} r{self.revision}>"
+
+
+class QuizDraft(DraftMixin, db.Model):
+    """The next settings of a quiz (``content`` = its definitions/<slug>.yaml); part ``quiz``."""
+
+    __tablename__ = "quiz_drafts"
+    __table_args__ = (
+        Index(
+            "uq_quiz_drafts_open",
+            "assessment_id",
+            unique=True,
+            sqlite_where=text("closed_at IS NULL"),
+            postgresql_where=text("closed_at IS NULL"),
+        ),
+    )
+    audit_prefix = "quiz"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessments.id"), index=True)
+
+    assessment: Mapped[Assessment] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<QuizDraft {self.assessment_id} r{self.revision}>"

@@ -27,7 +27,7 @@ from app.security import Role
 from assessments import gift
 from assessments.authoring.models import BankDraft
 from assessments.content_source import folders
-from assessments.loader import SLUG, BankDoc, References, load_all
+from assessments.loader import SLUG, BankDoc, DefinitionDoc, References, load_all
 from assessments.models import Assessment, QuestionBank
 from assessments.services import SyncSummary, sync_bank
 
@@ -90,9 +90,10 @@ def can_author(user) -> bool:
     return user.has_any_role(Role.TRAINER, Role.ADMIN)
 
 
-def _require_author(user) -> None:
+def require_author(user) -> None:
+    """Refuse users who are neither trainers nor admins."""
     if not can_author(user):
-        raise DomainError(_l("Only trainers and administrators edit questions."))
+        raise DomainError(_l("Only trainers and administrators edit questions and quizzes."))
 
 
 def references() -> References:
@@ -129,7 +130,7 @@ def open_draft(bank: QuestionBank) -> BankDraft | None:
 
 def start_draft(bank: QuestionBank, user) -> BankDraft:
     """Open the bank's draft (the same one when it is already open)."""
-    _require_author(user)
+    require_author(user)
     existing = open_draft(bank)
     if existing is not None:
         return existing
@@ -212,36 +213,51 @@ def _with_question(content: dict, original: str | None, row: dict, english: dict
     return trial
 
 
-def check(content: dict, slug: str) -> BankDoc:
-    """Validate the whole bank as files, and the quizzes that draw from it against it.
+def check_tree(
+    *, bank: tuple[str, dict] | None = None, quiz: tuple[str, dict] | None = None
+) -> tuple[list[BankDoc], list[DefinitionDoc]]:
+    """Validate every bank and quiz: the files, what the web published, and one draft.
 
+    ``bank`` or ``quiz`` (slug, content) replaces that bank or quiz by a draft's content.
     :raises BankProblems: every problem, named by file, line and key.
     """
-    with tempfile.TemporaryDirectory(prefix="aula-bank-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="aula-assessments-") as tmp:
         banks, definitions = Path(tmp) / "banks", Path(tmp) / "definitions"
         source_banks, source_definitions = folders()
-        if source_banks.is_dir():
-            shutil.copytree(source_banks, banks)
-        else:
-            banks.mkdir()
+        for source, target in ((source_banks, banks), (source_definitions, definitions)):
+            if source.is_dir():
+                shutil.copytree(source, target)
+            else:
+                target.mkdir()
         for other in db.session.scalars(
             select(QuestionBank).where(QuestionBank.web_content.is_not(None))
         ):
             _write(banks, other.slug, other.web_content)
-        _write(banks, slug, content)
-        if source_definitions.is_dir():
-            shutil.copytree(source_definitions, definitions)
-        else:
-            definitions.mkdir()
+        for other in db.session.scalars(
+            select(Assessment).where(Assessment.web_definition.is_not(None))
+        ):
+            _write_definition(definitions, other.slug, other.web_definition)
+        if bank is not None:
+            _write(banks, *bank)
+        if quiz is not None:
+            _write_definition(definitions, *quiz)
         try:
-            loaded, _definitions = load_all(banks, definitions, references())
+            return load_all(banks, definitions, references())
         except ContentErrors as exc:
-            root = str(tmp)
             raise BankProblems(
                 _l("The bank has problems to fix."),
-                [str(e).replace(root + "/", "") for e in exc.errors],
+                [str(e).replace(str(tmp) + "/", "") for e in exc.errors],
             ) from exc
+
+
+def check(content: dict, slug: str) -> BankDoc:
+    """Validate the bank ``slug`` holding ``content``, and every quiz against it."""
+    loaded, _definitions = check_tree(bank=(slug, content))
     return next(doc for doc in loaded if doc.slug == slug)
+
+
+def _write_definition(folder: Path, slug: str, content: dict) -> None:
+    (folder / f"{slug}.yaml").write_text(dump_yaml(content), encoding="utf-8")
 
 
 def _write(folder: Path, slug: str, content: dict) -> None:
@@ -273,7 +289,7 @@ def save_question(
     Nothing is saved unless the whole bank, with this question, is valid.
     :raises BankProblems: EditConflict: DraftClosed: DomainError:
     """
-    _require_author(user)
+    require_author(user)
     row = read_snippet(spanish, str(_l("Spanish")))
     if row is None:
         raise BankProblems(_l("The question could not be read."), [str(_l("Spanish is required."))])
@@ -314,7 +330,7 @@ def save_question(
 
 def remove_question(draft: BankDraft, user, qid: str, seen: int) -> None:
     """Take a question out of the draft (published, it is retired; attempts keep it)."""
-    _require_author(user)
+    require_author(user)
 
     def change(content, basis):
         content["es"]["questions"] = [q for q in questions_of(content) if q.get("id") != qid]
@@ -372,7 +388,7 @@ def read_gift(text: str, draft: BankDraft) -> list[gift.GiftQuestion]:
 
 def add_gift(draft: BankDraft, user, text: str, seen: int) -> int:
     """Add a GIFT file's questions to the draft (after the preview); returns how many."""
-    _require_author(user)
+    require_author(user)
     questions = read_gift(text, draft)
 
     def change(content, basis):
@@ -443,7 +459,7 @@ def publish(draft: BankDraft, user, seen: int, note: str) -> SyncSummary:
     `flask content sync` leaves it alone unless forced.
     :raises DraftClosed: EditConflict: BankProblems:
     """
-    _require_author(user)
+    require_author(user)
     if not draft.is_open:
         raise DraftClosed()
     if draft.revision != seen:
@@ -475,7 +491,7 @@ def publish(draft: BankDraft, user, seen: int, note: str) -> SyncSummary:
 
 def discard(draft: BankDraft, user) -> None:
     """Close the draft without publishing."""
-    _require_author(user)
+    require_author(user)
     if not drafts.close(draft, "discarded"):
         raise DraftClosed()
     record_event("bank.draft_discarded", actor=user, target=draft.bank)
@@ -483,7 +499,7 @@ def discard(draft: BankDraft, user) -> None:
 
 def review_requested(draft: BankDraft, user) -> None:
     """Put the draft in the review queue."""
-    _require_author(user)
+    require_author(user)
     if drafts.request_review(draft):
         record_event("bank.review_requested", actor=user, target=draft.bank)
 

@@ -12,6 +12,7 @@ from app.auth.models import Office, Position
 from app.extensions import db
 from assessments import content_source as quiz_source
 from assessments import services as quiz_services
+from assessments.authoring import quizzes as quiz_drafts
 from assessments.authoring import services as bank_services
 from assessments.models import Assessment, QuestionBank
 from case_simulations import content_source as simulation_source
@@ -279,6 +280,29 @@ EXPECTED = {
     ("bank_authoring.publish", "GET"): ("/autoria/bancos/muestra/publicar", TRAINERS),
     ("bank_authoring.publish", "POST"): ("/autoria/bancos/muestra/publicar", TRAINERS),
     ("bank_authoring.discard", "POST"): ("/autoria/bancos/muestra/descartar", TRAINER_POST),
+    ("quiz_authoring.index", "GET"): ("/autoria/evaluaciones/", TRAINERS),
+    ("quiz_authoring.new_quiz", "GET"): ("/autoria/evaluaciones/nueva", TRAINERS),
+    ("quiz_authoring.new_quiz", "POST"): ("/autoria/evaluaciones/nueva", TRAINERS),
+    ("quiz_authoring.quiz", "GET"): ("/autoria/evaluaciones/muestra-final", TRAINERS),
+    ("quiz_authoring.quiz", "POST"): ("/autoria/evaluaciones/muestra-final", TRAINERS),
+    ("quiz_authoring.start_draft", "POST"): (
+        "/autoria/evaluaciones/muestra-final/borrador",
+        TRAINER_POST,
+    ),
+    ("quiz_authoring.request_review", "POST"): (
+        "/autoria/evaluaciones/muestra-final/pedir-revision",
+        TRAINER_POST,
+    ),
+    ("quiz_authoring.review", "POST"): (
+        "/autoria/evaluaciones/muestra-final/revisar",
+        TRAINER_POST,
+    ),
+    ("quiz_authoring.publish", "GET"): ("/autoria/evaluaciones/muestra-final/publicar", TRAINERS),
+    ("quiz_authoring.publish", "POST"): ("/autoria/evaluaciones/muestra-final/publicar", TRAINERS),
+    ("quiz_authoring.discard", "POST"): (
+        "/autoria/evaluaciones/muestra-final/descartar",
+        TRAINER_POST,
+    ),
     ("media.image", "GET"): ("/medios/{image}", {"anonymous": LOGIN_REDIRECT, "*": 200}),
 }
 
@@ -341,6 +365,8 @@ def test_access_table(app, client, login, role, endpoint, method):
         token_id = api_services.create_token(
             name="t", scopes={"people"}, office_ids=set(), expires_at=None, actor=None
         )[0].id
+    if endpoint.startswith("quiz_authoring."):
+        quiz_drafts.start_draft(quiz, make_user("autora@ejemplo.hn", roles=("trainer",)))
     question = "none"
     if endpoint.startswith("bank_authoring."):
         bank = db.session.scalar(db.select(QuestionBank).filter_by(slug="muestra"))
