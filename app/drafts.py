@@ -80,6 +80,11 @@ class DraftMixin:
     approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     @property
+    def target(self):
+        """What the draft is of (a course, a bank, a quiz): what audit events name."""
+        raise NotImplementedError
+
+    @property
     def is_open(self) -> bool:
         """True until the draft is published or discarded."""
         return self.closed_at is None
@@ -109,15 +114,13 @@ def save_part(
     change: Callable[[dict, dict], None],
     *,
     also: tuple[str, ...] = (),
-    target=None,
 ) -> None:
     """Apply ``change(content, translation_basis)`` to the draft, if ``part`` is as ``seen``.
 
     ``seen`` is the part's revision when the user opened it. The write is a compare-and-set
     on the whole draft's revision: if another save lands in between (a different part), the
     change is re-applied to the fresh draft; if the same part changed, nothing is written.
-    ``also`` names other parts the change creates or touches. ``target`` is what the audit
-    event names (default: the draft).
+    ``also`` names other parts the change creates or touches.
     :raises EditConflict: DraftClosed: DomainError (from ``change``):
     """
     model = type(draft)
@@ -159,7 +162,7 @@ def save_part(
             record_event(
                 f"{model.audit_prefix}.draft_saved",
                 actor=user,
-                target=target if target is not None else draft,
+                target=draft.target,
                 part=part,
             )
             return
@@ -181,20 +184,26 @@ def close(draft: DraftMixin, outcome: str, *, seen: int | None = None) -> bool:
     return bool(closed)
 
 
+def discard(draft: DraftMixin, user) -> None:
+    """Close the draft without publishing (its text stays in the database and audit log)."""
+    if not close(draft, "discarded"):
+        raise DraftClosed()
+    record_event(f"{draft.audit_prefix}.draft_discarded", actor=user, target=draft.target)
+
+
 def can_review(user, draft: DraftMixin) -> bool:
     """A trainer or admin who has not edited the draft (a second pair of eyes)."""
     return user.has_any_role(Role.TRAINER, Role.ADMIN) and user.id not in draft.editor_ids
 
 
-def request_review(draft: DraftMixin) -> bool:
-    """Put the draft in the review queue; True when that changed something."""
+def request_review(draft: DraftMixin, user) -> None:
+    """Put the draft in the review queue (again, after changes were asked for)."""
     if not draft.is_open:
         raise DraftClosed()
     if draft.review_requested_at is None or draft.approved_revision is not None:
         draft.review_requested_at = utcnow()
         draft.approved_by_id = draft.approved_revision = draft.approved_at = None
-        return True
-    return False
+        record_event(f"{draft.audit_prefix}.review_requested", actor=user, target=draft.target)
 
 
 def approve(draft: DraftMixin, user, seen: int, comment: str | None) -> None:
@@ -214,6 +223,7 @@ def approve(draft: DraftMixin, user, seen: int, comment: str | None) -> None:
         )
     draft.approved_by_id, draft.approved_revision, draft.approved_at = user.id, seen, utcnow()
     draft.review_comment = comment or None
+    record_event(f"{draft.audit_prefix}.approved", actor=user, target=draft.target, revision=seen)
 
 
 def request_changes(draft: DraftMixin, user, comment: str) -> None:
@@ -225,3 +235,4 @@ def request_changes(draft: DraftMixin, user, comment: str) -> None:
     draft.review_comment = comment
     draft.approved_by_id = draft.approved_revision = draft.approved_at = None
     draft.review_requested_at = None
+    record_event(f"{draft.audit_prefix}.changes_requested", actor=user, target=draft.target)

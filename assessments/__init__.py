@@ -30,6 +30,8 @@ def init_app(app: Flask) -> None:
         ("quiz.draft_started", _l("Quiz draft started")),
         ("quiz.draft_saved", _l("Quiz draft saved")),
         ("quiz.review_requested", _l("Quiz review requested")),
+        ("quiz.approved", _l("Quiz draft approved")),
+        ("quiz.changes_requested", _l("Quiz changes requested")),
         ("quiz.published", _l("Quiz published")),
         ("quiz.draft_discarded", _l("Quiz draft discarded")),
     ):

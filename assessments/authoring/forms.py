@@ -5,9 +5,9 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, IntegerField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from app.draft_views import RevisionForm
 from app.forms import text_field
 from app.i18n import _l
-from courses.authoring.forms import RevisionForm
 
 QUESTION_MAX = 20_000
 

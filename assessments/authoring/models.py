@@ -32,6 +32,11 @@ class BankDraft(DraftMixin, db.Model):
 
     bank: Mapped[QuestionBank] = relationship()
 
+    @property
+    def target(self) -> QuestionBank:
+        """The bank the draft is of."""
+        return self.bank
+
     def __repr__(self) -> str:
         return f"<BankDraft {self.bank_id} r{self.revision}>"
 
@@ -55,6 +60,11 @@ class QuizDraft(DraftMixin, db.Model):
     assessment_id: Mapped[int] = mapped_column(ForeignKey("assessments.id"), index=True)
 
     assessment: Mapped[Assessment] = relationship()
+
+    @property
+    def target(self) -> Assessment:
+        """The quiz the draft is of."""
+        return self.assessment
 
     def __repr__(self) -> str:
         return f"<QuizDraft {self.assessment_id} r{self.revision}>"

@@ -7,9 +7,8 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 from sqlalchemy import select
 
-from app import drafts
-from app.audit import record_event
-from app.auth.models import User
+from app import draft_views, drafts
+from app.draft_views import PublishForm, ReviewForm
 from app.errors import DomainError
 from app.extensions import db
 from app.forms import ConfirmForm
@@ -19,7 +18,6 @@ from assessments.authoring import quizzes
 from assessments.authoring.forms import NewQuizForm, QuizForm
 from assessments.authoring.models import QuizDraft
 from assessments.models import Assessment, QuestionBank
-from courses.authoring.forms import PublishForm, ReviewForm
 
 bp = Blueprint("quiz_authoring", __name__, url_prefix="/autoria/evaluaciones")
 SLUG = "<string(maxlength=80):slug>"
@@ -151,10 +149,6 @@ def quiz(slug: str):
     else:
         content = draft.content if draft else quizzes.raw_definition(quiz) if quiz.version else {}
         form.process(data=_form_data(content, drafts.part_revision(draft, "quiz") if draft else 0))
-    users = {}
-    if draft:
-        ids = {draft.created_by_id, draft.approved_by_id, *draft.editor_ids} - {None}
-        users = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(ids)))}
     return render_template(
         "quiz_authoring/quiz.html",
         quiz=quiz,
@@ -164,7 +158,7 @@ def quiz(slug: str):
         blockers=quizzes.blockers(draft) if draft else [],
         can_review=draft is not None and drafts.can_review(current_user, draft),
         review_form=ReviewForm(revision=draft.revision if draft else 0),
-        users=users,
+        users=draft_views.people_of(draft),
         confirm=ConfirmForm(),
     )
 
@@ -189,12 +183,7 @@ def start_draft(slug: str):
 @with_draft
 def request_review(quiz: Assessment, draft: QuizDraft):
     """Put the draft in the review queue."""
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    if drafts.request_review(draft):
-        record_event("quiz.review_requested", actor=current_user, target=quiz)
-    db.session.commit()
-    flash(_("Review requested: the other trainers see the draft in their queue."), "success")
+    draft_views.request_review(draft, current_user, quizzes.request_review)
     return redirect(url_for("quiz_authoring.quiz", slug=quiz.slug))
 
 
@@ -202,24 +191,7 @@ def request_review(quiz: Assessment, draft: QuizDraft):
 @with_draft
 def review(quiz: Assessment, draft: QuizDraft):
     """Approve the draft as it is, or send it back with a comment."""
-    form = ReviewForm()
-    if not form.validate_on_submit():
-        abort(400)
-    try:
-        if form.decision.data == "approve":
-            drafts.approve(draft, current_user, form.seen(), form.comment.data)
-            message = _("Draft approved: an author can publish it now.")
-        elif form.comment.data:
-            drafts.request_changes(draft, current_user, form.comment.data)
-            message = _("Changes requested: the authors see your comment.")
-        else:
-            raise DomainError(_("Say what should change."))
-    except DomainError as exc:
-        db.session.rollback()
-        flash(str(exc.message), "danger")
-    else:
-        db.session.commit()
-        flash(message, "success")
+    draft_views.review(draft, current_user, drafts.approve, drafts.request_changes)
     return redirect(url_for("quiz_authoring.quiz", slug=quiz.slug))
 
 
@@ -236,22 +208,15 @@ def publish(slug: str):
     if request.method == "GET":
         form.revision.data = str(draft.revision)
     elif form.validate_on_submit():
-        try:
-            quiz = quizzes.publish(draft, current_user, form.seen(), form.change_note.data)
-        except drafts.DraftClosed:
-            db.session.rollback()
-            flash(_("This draft was already published or discarded."), "info")
+        outcome, published = draft_views.publish(draft, current_user, form, quizzes.publish)
+        if outcome == "closed":
             return redirect(url_for("quiz_authoring.quiz", slug=slug))
-        except DomainError as exc:
-            db.session.rollback()
-            flash(str(exc.message), "danger")
-        else:
-            db.session.commit()
+        if outcome == "published":
             flash(
                 _(
                     "Quiz version %(number)d published. Attempts already started keep their "
                     "settings.",
-                    number=quiz.version,
+                    number=published.version,
                 ),
                 "success",
             )
@@ -269,14 +234,5 @@ def publish(slug: str):
 @with_draft
 def discard(quiz: Assessment, draft: QuizDraft):
     """Close the draft without publishing."""
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    try:
-        quizzes.discard(draft, current_user)
-    except DomainError as exc:
-        db.session.rollback()
-        flash(str(exc.message), "danger")
-    else:
-        db.session.commit()
-        flash(_("Draft discarded. The published version is unchanged."), "success")
+    draft_views.discard(draft, current_user, quizzes.discard)
     return redirect(url_for("quiz_authoring.quiz", slug=quiz.slug))

@@ -176,7 +176,7 @@ def save(draft: QuizDraft, user, seen: int, content: dict) -> None:
         current.clear()
         current.update(content)
 
-    drafts.save_part(draft, user, "quiz", seen, change, target=draft.assessment)
+    drafts.save_part(draft, user, "quiz", seen, change)
 
 
 def requires_review(quiz: Assessment) -> bool:
@@ -244,8 +244,12 @@ def publish(draft: QuizDraft, user, seen: int, note: str) -> Assessment:
 
 
 def discard(draft: QuizDraft, user) -> None:
-    """Close the draft without publishing."""
+    """Close the draft without publishing (authors only)."""
     require_author(user)
-    if not drafts.close(draft, "discarded"):
-        raise DraftClosed()
-    record_event("quiz.draft_discarded", actor=user, target=draft.assessment)
+    drafts.discard(draft, user)
+
+
+def request_review(draft: QuizDraft, user) -> None:
+    """Put the draft in the review queue (authors only)."""
+    require_author(user)
+    drafts.request_review(draft, user)

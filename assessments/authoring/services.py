@@ -324,7 +324,7 @@ def save_question(
         content.clear()
         content.update(fresh)
 
-    drafts.save_part(draft, user, f"question:{qid}", seen, change, target=draft.bank)
+    drafts.save_part(draft, user, f"question:{qid}", seen, change)
     return qid
 
 
@@ -338,7 +338,7 @@ def remove_question(draft: BankDraft, user, qid: str, seen: int) -> None:
         if overlay.pop(qid, None) is not None:
             content["en"]["questions"] = overlay
 
-    drafts.save_part(draft, user, f"question:{qid}", seen, change, target=draft.bank)
+    drafts.save_part(draft, user, f"question:{qid}", seen, change)
 
 
 def read_gift(text: str, draft: BankDraft) -> list[gift.GiftQuestion]:
@@ -395,7 +395,7 @@ def add_gift(draft: BankDraft, user, text: str, seen: int) -> int:
         content["es"]["questions"] = questions_of(content) + [q.data for q in questions]
 
     also = tuple(f"question:{q.data['id']}" for q in questions)
-    drafts.save_part(draft, user, "bank", seen, change, also=also, target=draft.bank)
+    drafts.save_part(draft, user, "bank", seen, change, also=also)
     record_event("bank.gift_imported", actor=user, target=draft.bank, count=len(questions))
     return len(questions)
 
@@ -490,27 +490,12 @@ def publish(draft: BankDraft, user, seen: int, note: str) -> SyncSummary:
 
 
 def discard(draft: BankDraft, user) -> None:
-    """Close the draft without publishing."""
+    """Close the draft without publishing (authors only)."""
     require_author(user)
-    if not drafts.close(draft, "discarded"):
-        raise DraftClosed()
-    record_event("bank.draft_discarded", actor=user, target=draft.bank)
+    drafts.discard(draft, user)
 
 
-def review_requested(draft: BankDraft, user) -> None:
-    """Put the draft in the review queue."""
+def request_review(draft: BankDraft, user) -> None:
+    """Put the draft in the review queue (authors only)."""
     require_author(user)
-    if drafts.request_review(draft):
-        record_event("bank.review_requested", actor=user, target=draft.bank)
-
-
-def approve(draft: BankDraft, user, seen: int, comment: str | None) -> None:
-    """Approve the draft as it is now."""
-    drafts.approve(draft, user, seen, comment)
-    record_event("bank.approved", actor=user, target=draft.bank, revision=seen)
-
-
-def request_changes(draft: BankDraft, user, comment: str) -> None:
-    """Send the draft back with a comment."""
-    drafts.request_changes(draft, user, comment)
-    record_event("bank.changes_requested", actor=user, target=draft.bank)
+    drafts.request_review(draft, user)

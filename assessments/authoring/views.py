@@ -6,8 +6,8 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 from sqlalchemy import func, select
 
-from app import drafts
-from app.auth.models import User
+from app import draft_views, drafts
+from app.draft_views import PublishForm, ReviewForm, RevisionForm
 from app.errors import DomainError
 from app.extensions import db
 from app.forms import ConfirmForm
@@ -20,7 +20,6 @@ from assessments.authoring.models import BankDraft
 from assessments.models import Question, QuestionBank
 from assessments.presenters import public_view
 from assessments.question_types import QUESTION_TYPES, question_type
-from courses.authoring.forms import PublishForm, ReviewForm, RevisionForm
 
 bp = Blueprint("bank_authoring", __name__, url_prefix="/autoria/bancos")
 SLUG = "<string(maxlength=80):slug>"
@@ -85,10 +84,6 @@ def bank(slug: str):
     draft = services.open_draft(bank)
     content = draft.content if draft else services.raw_bank(bank)
     overlay = services.overlay_of(content)
-    users = {}
-    if draft:
-        ids = {draft.created_by_id, draft.approved_by_id, *draft.editor_ids} - {None}
-        users = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(ids)))}
     return render_template(
         "bank_authoring/bank.html",
         bank=bank,
@@ -100,7 +95,7 @@ def bank(slug: str):
         requires_review=services.requires_review(bank),
         blockers=services.blockers(draft) if draft else [],
         can_review=draft is not None and drafts.can_review(current_user, draft),
-        users=users,
+        users=draft_views.people_of(draft),
         form=ConfirmForm(),
         review_form=ReviewForm(revision=draft.revision if draft else 0),
         new_form=_new_form(),
@@ -348,16 +343,7 @@ def gift_add(bank: QuestionBank, draft: BankDraft):
 @with_draft
 def request_review(bank: QuestionBank, draft: BankDraft):
     """Put the draft in the review queue."""
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    try:
-        services.review_requested(draft, current_user)
-    except DomainError as exc:
-        db.session.rollback()
-        flash(str(exc.message), "danger")
-    else:
-        db.session.commit()
-        flash(_("Review requested: the other trainers see the draft in their queue."), "success")
+    draft_views.request_review(draft, current_user, services.request_review)
     return redirect(url_for("bank_authoring.bank", slug=bank.slug))
 
 
@@ -365,24 +351,7 @@ def request_review(bank: QuestionBank, draft: BankDraft):
 @with_draft
 def review(bank: QuestionBank, draft: BankDraft):
     """Approve the draft as it is, or send it back with a comment."""
-    form = ReviewForm()
-    if not form.validate_on_submit():
-        abort(400)
-    try:
-        if form.decision.data == "approve":
-            services.approve(draft, current_user, form.seen(), form.comment.data)
-            message = _("Draft approved: an author can publish it now.")
-        elif form.comment.data:
-            services.request_changes(draft, current_user, form.comment.data)
-            message = _("Changes requested: the authors see your comment.")
-        else:
-            raise DomainError(_("Say what should change."))
-    except DomainError as exc:
-        db.session.rollback()
-        flash(str(exc.message), "danger")
-    else:
-        db.session.commit()
-        flash(message, "success")
+    draft_views.review(draft, current_user, drafts.approve, drafts.request_changes)
     return redirect(url_for("bank_authoring.bank", slug=bank.slug))
 
 
@@ -399,17 +368,10 @@ def publish(slug: str):
     if request.method == "GET":
         form.revision.data = str(draft.revision)
     elif form.validate_on_submit():
-        try:
-            summary = services.publish(draft, current_user, form.seen(), form.change_note.data)
-        except drafts.DraftClosed:
-            db.session.rollback()
-            flash(_("This draft was already published or discarded."), "info")
+        outcome, summary = draft_views.publish(draft, current_user, form, services.publish)
+        if outcome == "closed":
             return redirect(url_for("bank_authoring.bank", slug=slug))
-        except DomainError as exc:
-            db.session.rollback()
-            flash(str(exc.message), "danger")
-        else:
-            db.session.commit()
+        if outcome == "published":
             flash(
                 _(
                     "Bank published: %(new)d new questions, %(changed)d changed, %(retired)d "
@@ -434,14 +396,5 @@ def publish(slug: str):
 @with_draft
 def discard(bank: QuestionBank, draft: BankDraft):
     """Close the draft without publishing."""
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    try:
-        services.discard(draft, current_user)
-    except DomainError as exc:
-        db.session.rollback()
-        flash(str(exc.message), "danger")
-    else:
-        db.session.commit()
-        flash(_("Draft discarded. The published version is unchanged."), "success")
+    draft_views.discard(draft, current_user, services.discard)
     return redirect(url_for("bank_authoring.bank", slug=bank.slug))

@@ -12,6 +12,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from app.draft_views import RevisionForm
 from app.forms import MultiCheckboxField, strip_text, text_field
 from app.i18n import _l
 
@@ -43,19 +44,6 @@ def _area(label, max_length, *, required=False, rows=3):
     return TextAreaField(
         label, filters=[strip_text], validators=validators, render_kw={"rows": rows}
     )
-
-
-class RevisionForm(FlaskForm):
-    """Base: the revision of the part when the form was opened."""
-
-    revision = HiddenField(default="0")
-
-    def seen(self) -> int:
-        """The revision as a number (a tampered value counts as 'stale')."""
-        try:
-            return int(self.revision.data or 0)
-        except (TypeError, ValueError):
-            return -1
 
 
 class NewCourseForm(FlaskForm):
@@ -144,21 +132,6 @@ class SettingsForm(FlaskForm):
 
     owners = MultiCheckboxField(_l("Owners (when none is ticked, every trainer may edit)"))
     requires_review = BooleanField(_l("Publishing needs the approval of another trainer"))
-
-
-class PublishForm(RevisionForm):
-    """Publish the draft as a new version."""
-
-    change_note = _area(
-        _l("What changed (shown in the version history)"), 2000, required=True, rows=4
-    )
-
-
-class ReviewForm(RevisionForm):
-    """A reviewer's decision, with an optional comment (required to ask for changes)."""
-
-    comment = _area(_l("Comment for the authors"), 3000, rows=4)
-    decision = HiddenField()
 
 
 class ImageForm(FlaskForm):

@@ -48,6 +48,11 @@ class CourseDraft(DraftMixin, db.Model):
     course: Mapped[Course] = relationship()
     base_version: Mapped[CourseVersion | None] = relationship(foreign_keys=[base_version_id])
 
+    @property
+    def target(self) -> Course:
+        """The course the draft is of."""
+        return self.course
+
     def __repr__(self) -> str:
         return f"<CourseDraft {self.course_id} r{self.revision}>"
 

@@ -250,29 +250,16 @@ def save_part(draft: CourseDraft, user, part: str, seen: int, change, *, also=()
     :raises NotAllowed: EditConflict: DraftClosed: DomainError:
     """
     _require_author(user, draft.course)
-    drafts.save_part(draft, user, part, seen, change, also=also, target=draft.course)
+    drafts.save_part(draft, user, part, seen, change, also=also)
 
 
 # --- review and publishing -------------------------------------------------------------------
 
 
 def request_review(draft: CourseDraft, user) -> None:
-    """Ask the other trainers to review the draft (it shows in their review queue)."""
+    """Ask the other trainers to review the draft (authors only)."""
     _require_author(user, draft.course)
-    if drafts.request_review(draft):
-        record_event("course.review_requested", actor=user, target=draft.course)
-
-
-def approve(draft: CourseDraft, user, seen: int, comment: str | None) -> None:
-    """Approve the draft as it is at revision ``seen`` (see :func:`app.drafts.approve`)."""
-    drafts.approve(draft, user, seen, comment)
-    record_event("course.approved", actor=user, target=draft.course, revision=seen)
-
-
-def request_changes(draft: CourseDraft, user, comment: str) -> None:
-    """Send the draft back to its authors with a comment."""
-    drafts.request_changes(draft, user, comment)
-    record_event("course.changes_requested", actor=user, target=draft.course)
+    drafts.request_review(draft, user)
 
 
 def validate(content: dict) -> CourseDoc:
@@ -385,11 +372,9 @@ def publish(draft: CourseDraft, user, seen: int, change_note: str) -> CourseVers
 
 
 def discard(draft: CourseDraft, user) -> None:
-    """Close the draft without publishing (its text stays in the database and audit log)."""
+    """Close the draft without publishing (authors only)."""
     _require_author(user, draft.course)
-    if not drafts.close(draft, "discarded"):
-        raise DraftClosed()
-    record_event("course.draft_discarded", actor=user, target=draft.course)
+    drafts.discard(draft, user)
 
 
 def set_owners(course: Course, user, user_ids: set[int]) -> None:

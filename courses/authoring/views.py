@@ -19,9 +19,10 @@ from flask import (
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from app import drafts
+from app import draft_views, drafts
 from app.auth.models import User, UserRole
 from app.content_registry import known_slugs
+from app.draft_views import PublishForm, ReviewForm, RevisionForm
 from app.errors import DomainError
 from app.extensions import db
 from app.forms import ConfirmForm
@@ -38,9 +39,6 @@ from courses.authoring.forms import (
     LessonForm,
     ModuleForm,
     NewCourseForm,
-    PublishForm,
-    ReviewForm,
-    RevisionForm,
     SettingsForm,
     TermForm,
 )
@@ -300,9 +298,7 @@ def course(slug: str):
         can_author=services.can_author(current_user, course),
         can_review=draft is not None and drafts.can_review(current_user, draft),
         blockers=services.blockers(draft) if draft else [],
-        users=_users(
-            [draft.created_by_id, draft.approved_by_id, *draft.editor_ids] if draft else []
-        ),
+        users=draft_views.people_of(draft),
         structure_revision=drafts.part_revision(draft, "structure") if draft else 0,
     )
 
@@ -692,16 +688,7 @@ def preview_lesson(course: Course, draft: CourseDraft, key: str):
 @with_draft()
 def request_review(course: Course, draft: CourseDraft):
     """Put the draft in the other trainers' review queue."""
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    try:
-        services.request_review(draft, current_user)
-    except DomainError as exc:
-        db.session.rollback()
-        _flash_error(exc)
-    else:
-        db.session.commit()
-        flash(_("Review requested: the other trainers see the draft in their queue."), "success")
+    draft_views.request_review(draft, current_user, services.request_review)
     return redirect(url_for("authoring.course", slug=course.slug))
 
 
@@ -709,24 +696,7 @@ def request_review(course: Course, draft: CourseDraft):
 @with_draft(author=False)
 def review(course: Course, draft: CourseDraft):
     """Approve the draft as it is, or send it back with a comment."""
-    form = ReviewForm()
-    if not form.validate_on_submit():
-        abort(400)
-    try:
-        if form.decision.data == "approve":
-            services.approve(draft, current_user, form.seen(), form.comment.data)
-            message = _("Draft approved: an author can publish it now.")
-        elif form.comment.data:
-            services.request_changes(draft, current_user, form.comment.data)
-            message = _("Changes requested: the authors see your comment.")
-        else:
-            raise DomainError(_l("Say what should change."))
-    except DomainError as exc:
-        db.session.rollback()
-        _flash_error(exc)
-    else:
-        db.session.commit()
-        flash(message, "success")
+    draft_views.review(draft, current_user, drafts.approve, drafts.request_changes)
     return redirect(url_for("authoring.course", slug=course.slug))
 
 
@@ -745,18 +715,12 @@ def publish(slug: str):
     if request.method == "GET":
         form.revision.data = str(draft.revision)
     elif form.validate_on_submit():
-        try:
-            version = services.publish(draft, current_user, form.seen(), form.change_note.data)
-        except drafts.DraftClosed:
-            db.session.rollback()
-            flash(_("This draft was already published or discarded."), "info")
+        outcome, version = draft_views.publish(draft, current_user, form, services.publish)
+        if outcome == "closed":
             return redirect(url_for("authoring.versions", slug=slug))
-        except DomainError as exc:
-            db.session.rollback()
-            _flash_error(exc)
+        if outcome == "refused":
             form.revision.data = str(services.open_draft(course).revision)
         else:
-            db.session.commit()
             flash(
                 _(
                     "Version %(number)d published. New enrolments start on it; learners "
@@ -787,23 +751,11 @@ def _empty(content: dict) -> dict:
 
 
 @bp.post(f"/cursos/{SLUG}/descartar")
-def discard(slug: str):
+@with_draft()
+def discard(course: Course, draft: CourseDraft):
     """Close the draft without publishing."""
-    course = _course(slug)
-    _author_or_403(course)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    draft = services.open_draft(course)
-    if draft is not None:
-        try:
-            services.discard(draft, current_user)
-        except DomainError as exc:
-            db.session.rollback()
-            _flash_error(exc)
-        else:
-            db.session.commit()
-            flash(_("Draft discarded. The published version is unchanged."), "success")
-    return redirect(url_for("authoring.course", slug=slug))
+    draft_views.discard(draft, current_user, services.discard)
+    return redirect(url_for("authoring.course", slug=course.slug))
 
 
 # --- versions --------------------------------------------------------------------------------
