@@ -66,9 +66,9 @@ def check() -> list[str]:
 def sync(force: frozenset[str] = frozenset()) -> str:
     """Load scenarios into the database (a changed scenario becomes a new version).
 
-    ``force`` is not needed yet: scenarios are not edited on the web.
+    Scenarios published on the web are left alone unless their slug is in ``force``.
     """
-    return str(services.sync_scenarios(load()))
+    return str(services.sync_scenarios(load(), force))
 
 
 def slugs() -> dict[str, frozenset[str]]:

@@ -7,6 +7,7 @@ from sqlalchemy import JSON, Float, ForeignKey, Index, String, UniqueConstraint,
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db import utcnow
+from app.drafts import DraftMixin
 from app.extensions import db
 
 # A run's life: interview → record (form) → submitted (auto-scored, waiting for a trainer)
@@ -27,6 +28,10 @@ class Scenario(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     synced_at: Mapped[datetime] = mapped_column(default=utcnow)
     retired_at: Mapped[datetime | None]
+    # Set when a version is published from the web; sync leaves the scenario alone until forced.
+    diverged_at: Mapped[datetime | None]
+    # The files as last published on the web: {"es": <slug>.yaml text, "en": <slug>.en.yaml}.
+    web_files: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
 
     current_version: Mapped["ScenarioVersion | None"] = relationship(
         foreign_keys=[current_version_id], post_update=True
@@ -122,3 +127,32 @@ class SimulationRun(db.Model):
 
     def __repr__(self) -> str:
         return f"<SimulationRun {self.id} {self.status}>"
+
+
+class ScenarioDraft(DraftMixin, db.Model):
+    """The next version of a scenario, as the text of its two YAML files; part ``files``."""
+
+    __tablename__ = "scenario_drafts"
+    __table_args__ = (
+        Index(
+            "uq_scenario_drafts_open",
+            "scenario_id",
+            unique=True,
+            sqlite_where=text("closed_at IS NULL"),
+            postgresql_where=text("closed_at IS NULL"),
+        ),
+    )
+    audit_prefix = "scenario"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    scenario_id: Mapped[int] = mapped_column(ForeignKey("scenarios.id"), index=True)
+
+    scenario: Mapped[Scenario] = relationship()
+
+    @property
+    def target(self) -> Scenario:
+        """The scenario the draft is of."""
+        return self.scenario
+
+    def __repr__(self) -> str:
+        return f"<ScenarioDraft {self.scenario_id} r{self.revision}>"

@@ -57,58 +57,73 @@ class OwnRun(DomainError):
     message = _l("You cannot review your own run: another trainer must review it.")
 
 
-def sync_scenarios(analysed: list[tuple[ScenarioDoc, Analysis]]) -> SyncSummary:
+def sync_scenarios(
+    analysed: list[tuple[ScenarioDoc, Analysis]], force: frozenset[str] = frozenset()
+) -> SyncSummary:
     """Upsert scenarios by slug; a changed content hash creates a new immutable version.
 
     Nothing is deleted: a scenario missing from the files is marked retired. Runs keep the
-    version they started on.
+    version they started on. A scenario published on the web is left alone (reported in
+    ``summary.diverged`` when its files differ) unless its slug is in ``force``.
     """
     summary = SyncSummary()
     existing = {s.slug: s for s in db.session.scalars(select(Scenario))}
     now = utcnow()
     for doc, analysis in analysed:
         scenario = existing.get(doc.slug)
+        if scenario is not None and scenario.diverged_at is not None and doc.slug not in force:
+            current = scenario.current_version
+            if current is None or current.content_hash != doc.content_hash:
+                summary.diverged.append(doc.slug)
+            continue
         if scenario is None:
             scenario = Scenario(slug=doc.slug)
             db.session.add(scenario)
             db.session.flush()
             summary.created.append(doc.slug)
         scenario.retired_at, scenario.synced_at = None, now
+        scenario.diverged_at, scenario.web_files = None, None
         current = scenario.current_version
         if current is not None and current.content_hash == doc.content_hash:
             summary.unchanged.append(doc.slug)
             continue
         if current is not None:
             summary.new_versions.append(doc.slug)
-        number = (
-            db.session.scalar(
-                select(func.max(ScenarioVersion.number)).where(
-                    ScenarioVersion.scenario_id == scenario.id
-                )
-            )
-            or 0
-        ) + 1
-        version = ScenarioVersion(
-            scenario_id=scenario.id,
-            number=number,
-            label=doc.version,
-            content_hash=doc.content_hash,
-            title_es=doc.title_es,
-            title_en=doc.title_en,
-            data_es=doc.data_es,
-            data_en=doc.data_en,
-            max_points=analysis.max_points,
-        )
-        db.session.add(version)
-        db.session.flush()
-        scenario.current_version = version
+        add_version(scenario, doc, analysis)
     shipped = {doc.slug for doc, _analysis in analysed}
     for slug, scenario in existing.items():
-        if slug not in shipped and scenario.retired_at is None:
+        if slug not in shipped and scenario.retired_at is None and scenario.diverged_at is None:
             scenario.retired_at = now
             summary.retired.append(slug)
     db.session.flush()
     return summary
+
+
+def add_version(scenario: Scenario, doc: ScenarioDoc, analysis: Analysis) -> ScenarioVersion:
+    """A new immutable version of ``scenario`` from ``doc``; it becomes the current one."""
+    number = (
+        db.session.scalar(
+            select(func.max(ScenarioVersion.number)).where(
+                ScenarioVersion.scenario_id == scenario.id
+            )
+        )
+        or 0
+    ) + 1
+    version = ScenarioVersion(
+        scenario_id=scenario.id,
+        number=number,
+        label=doc.version,
+        content_hash=doc.content_hash,
+        title_es=doc.title_es,
+        title_en=doc.title_en,
+        data_es=doc.data_es,
+        data_en=doc.data_en,
+        max_points=analysis.max_points,
+    )
+    db.session.add(version)
+    db.session.flush()
+    scenario.current_version = version
+    return version
 
 
 # -- runs --------------------------------------------------------------------------------------

@@ -29,7 +29,8 @@ from app.forms import ConfirmForm
 from app.i18n import _, _l, language
 from app.legal import registry
 from app.security import Role, role_required
-from assessments.authoring.models import BankDraft
+from assessments.authoring.models import BankDraft, QuizDraft
+from case_simulations.models import ScenarioDraft
 from courses import services as course_services
 from courses.authoring import diff, edits, images, preview, services
 from courses.authoring.forms import (
@@ -208,14 +209,23 @@ def index():
             and drafts.can_review(current_user, d)
         ]
 
-    banks = db.session.scalars(select(BankDraft).where(BankDraft.closed_at.is_(None)))
+    others = []
+    for model, label, endpoint in (
+        (BankDraft, _l("Question bank"), "bank_authoring.bank"),
+        (QuizDraft, _l("Quiz"), "quiz_authoring.quiz"),
+        (ScenarioDraft, _l("Simulation"), "scenario_authoring.scenario"),
+    ):
+        for draft in waiting(db.session.scalars(select(model).where(model.closed_at.is_(None)))):
+            target = draft.target
+            title = getattr(target, "title_es", None) or target.slug
+            others.append((label, title, url_for(endpoint, slug=target.slug), draft))
     users = _users({d.created_by_id for d in open_drafts.values()})
     return render_template(
         "authoring/index.html",
         courses=courses,
         drafts=open_drafts,
         to_review=waiting(open_drafts.values()),
-        banks_to_review=waiting(banks),
+        others_to_review=others,
         users=users,
         can_author=lambda c: services.can_author(current_user, c),
         form=ConfirmForm(),

@@ -15,6 +15,7 @@ from assessments import services as quiz_services
 from assessments.authoring import quizzes as quiz_drafts
 from assessments.authoring import services as bank_services
 from assessments.models import Assessment, QuestionBank
+from case_simulations import authoring as scenario_drafts
 from case_simulations import content_source as simulation_source
 from case_simulations import services as simulation_services
 from case_simulations.models import Scenario
@@ -303,6 +304,38 @@ EXPECTED = {
         "/autoria/evaluaciones/muestra-final/descartar",
         TRAINER_POST,
     ),
+    ("scenario_authoring.index", "GET"): ("/autoria/simulaciones/", TRAINERS),
+    ("scenario_authoring.scenario", "GET"): ("/autoria/simulaciones/muestra-reten", TRAINERS),
+    ("scenario_authoring.scenario", "POST"): ("/autoria/simulaciones/muestra-reten", TRAINERS),
+    ("scenario_authoring.upload", "POST"): (
+        "/autoria/simulaciones/muestra-reten/subir",
+        {"anonymous": LOGIN_REDIRECT, "trainer": 422, "admin": 422, "*": 403},
+    ),
+    ("scenario_authoring.play", "GET"): ("/autoria/simulaciones/muestra-reten/probar", TRAINERS),
+    ("scenario_authoring.start_draft", "POST"): (
+        "/autoria/simulaciones/muestra-reten/borrador",
+        TRAINER_POST,
+    ),
+    ("scenario_authoring.request_review", "POST"): (
+        "/autoria/simulaciones/muestra-reten/pedir-revision",
+        TRAINER_POST,
+    ),
+    ("scenario_authoring.review", "POST"): (
+        "/autoria/simulaciones/muestra-reten/revisar",
+        TRAINER_POST,
+    ),
+    ("scenario_authoring.publish", "GET"): (
+        "/autoria/simulaciones/muestra-reten/publicar",
+        TRAINERS,
+    ),
+    ("scenario_authoring.publish", "POST"): (
+        "/autoria/simulaciones/muestra-reten/publicar",
+        TRAINERS,
+    ),
+    ("scenario_authoring.discard", "POST"): (
+        "/autoria/simulaciones/muestra-reten/descartar",
+        TRAINER_POST,
+    ),
     ("media.image", "GET"): ("/medios/{image}", {"anonymous": LOGIN_REDIRECT, "*": 200}),
 }
 
@@ -379,6 +412,10 @@ def test_access_table(app, client, login, role, endpoint, method):
         author = make_user("autora@ejemplo.hn", roles=("trainer",))
         authoring_services.start_draft(course, author)
         image = authoring_images.store(course, author, io.BytesIO(PNG), "mapa.png").filename
+    if endpoint.startswith("scenario_authoring."):
+        simulation_services.sync_scenarios(simulation_source.load())
+        scenario = db.session.scalar(db.select(Scenario).filter_by(slug="muestra-reten"))
+        scenario_drafts.start_draft(scenario, make_user("autora@ejemplo.hn", roles=("trainer",)))
     run_id = 0
     if endpoint.startswith("case_simulations."):
         simulation_services.sync_scenarios(simulation_source.load())
