@@ -1,8 +1,13 @@
-"""`flask courses report`: what the shipped lessons contain and what is still to verify."""
+"""`flask courses report|pack`: lesson contents and what is still to verify; content packs."""
+
+from pathlib import Path
 
 import click
 from flask.cli import AppGroup
+from sqlalchemy import select
 
+from app.errors import DomainError
+from app.extensions import db
 from app.i18n import _
 from courses.content_source import content_root
 from courses.loader import discover_courses, load_course
@@ -33,3 +38,22 @@ def report():
             )
             for note in lesson.review_notes:
                 click.echo(f"  - {note}")
+
+
+@courses_cli.command("pack")
+@click.argument("slug")
+@click.argument("out", type=click.Path(dir_okay=False, writable=True, path_type=Path))
+def pack(slug: str, out: Path):
+    """Write a course's content pack (ZIP in the on-disk format) to OUT."""
+    from courses.authoring import packs  # imported here: it reaches into every domain package
+    from courses.models import Course
+
+    course = db.session.scalar(select(Course).where(Course.slug == slug))
+    if course is None:
+        raise click.ClickException(_("No course with that short name."))
+    try:
+        data = packs.export(course)
+    except DomainError as exc:
+        raise click.ClickException(str(exc.message)) from exc
+    out.write_bytes(data)
+    click.echo(_("%(file)s: %(size)d bytes", file=str(out), size=len(data)))

@@ -214,11 +214,16 @@ def _with_question(content: dict, original: str | None, row: dict, english: dict
 
 
 def check_tree(
-    *, bank: tuple[str, dict] | None = None, quiz: tuple[str, dict] | None = None
+    *,
+    bank: tuple[str, dict] | None = None,
+    quiz: tuple[str, dict] | None = None,
+    banks_over: dict[str, dict] | None = None,
+    quizzes_over: dict[str, dict] | None = None,
 ) -> tuple[list[BankDoc], list[DefinitionDoc]]:
-    """Validate every bank and quiz: the files, what the web published, and one draft.
+    """Validate every bank and quiz: the files, what the web published, and drafts.
 
-    ``bank`` or ``quiz`` (slug, content) replaces that bank or quiz by a draft's content.
+    ``bank`` or ``quiz`` (slug, content) replaces that bank or quiz by a draft's content;
+    ``banks_over`` and ``quizzes_over`` replace several (a content pack being imported).
     :raises BankProblems: every problem, named by file, line and key.
     """
     with tempfile.TemporaryDirectory(prefix="aula-assessments-") as tmp:
@@ -237,10 +242,10 @@ def check_tree(
             select(Assessment).where(Assessment.web_definition.is_not(None))
         ):
             _write_definition(definitions, other.slug, other.web_definition)
-        if bank is not None:
-            _write(banks, *bank)
-        if quiz is not None:
-            _write_definition(definitions, *quiz)
+        for slug, content in {**(banks_over or {}), **dict([bank] if bank else [])}.items():
+            _write(banks, slug, content)
+        for slug, content in {**(quizzes_over or {}), **dict([quiz] if quiz else [])}.items():
+            _write_definition(definitions, slug, content)
         try:
             return load_all(banks, definitions, references())
         except ContentErrors as exc:
@@ -447,8 +452,13 @@ def blockers(draft: BankDraft) -> list[str]:
                 )
             )
         )
-    if draft.content == raw_bank(draft.bank):
-        out.append(str(_l("Nothing changed since the published bank.")))
+    if draft.bank.web_content or draft.bank.diverged_at is None:
+        try:
+            unchanged = draft.content == raw_bank(draft.bank)
+        except DomainError:
+            unchanged = False  # a bank that came in a content pack: nothing published yet
+        if unchanged:
+            out.append(str(_l("Nothing changed since the published bank.")))
     return out
 
 

@@ -143,3 +143,11 @@ class ImageForm(FlaskForm):
         filters=[strip_text],
         validators=[DataRequired(message=REQUIRED), Length(max=200, message=TOO_LONG)],
     )
+
+
+class PackForm(FlaskForm):
+    """A content pack (ZIP) to import."""
+
+    file = FileField(
+        _l("Content pack (ZIP)"), validators=[FileRequired(message=_l("Choose a file."))]
+    )

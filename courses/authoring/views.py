@@ -8,6 +8,7 @@ from functools import wraps
 
 from flask import (
     Blueprint,
+    Response,
     abort,
     flash,
     redirect,
@@ -32,7 +33,7 @@ from app.security import Role, role_required
 from assessments.authoring.models import BankDraft, QuizDraft
 from case_simulations.models import ScenarioDraft
 from courses import services as course_services
-from courses.authoring import diff, edits, images, preview, services
+from courses.authoring import diff, edits, images, packs, preview, services
 from courses.authoring.forms import (
     CourseForm,
     ImageForm,
@@ -40,6 +41,7 @@ from courses.authoring.forms import (
     LessonForm,
     ModuleForm,
     NewCourseForm,
+    PackForm,
     SettingsForm,
     TermForm,
 )
@@ -864,3 +866,49 @@ def rollback(slug: str, number: int):
         "success",
     )
     return redirect(url_for("authoring.publish", slug=slug))
+
+
+# --- content packs ---------------------------------------------------------------------------
+
+
+@bp.get(f"/cursos/{SLUG}/paquete.zip")
+def export_pack(slug: str):
+    """The course's published version with its quizzes, banks, simulations and images."""
+    course = _course(slug)
+    try:
+        data = packs.export(course)
+    except DomainError as exc:
+        _flash_error(exc)
+        return redirect(url_for("authoring.course", slug=slug))
+    label = course.current_version.label
+    return Response(
+        data,
+        mimetype="application/zip",
+        headers={"Content-Disposition": f'attachment; filename="{slug}-{label}.zip"'},
+    )
+
+
+@bp.route("/paquetes", methods=["GET", "POST"])
+def import_pack():
+    """Upload a content pack: checked whole, then drafts are opened for review."""
+    form = PackForm()
+    problems: list[str] = []
+    if form.validate_on_submit():
+        try:
+            course = packs.import_pack(form.file.data.read(packs.MAX_BYTES + 1), current_user)
+        except DomainError as exc:
+            db.session.rollback()
+            _flash_error(exc)
+            problems = list(getattr(exc, "problems", []))
+        else:
+            db.session.commit()
+            flash(
+                _(
+                    "Pack imported into drafts: review and publish them (banks and quizzes "
+                    "first, then the course)."
+                ),
+                "success",
+            )
+            return redirect(url_for("authoring.course", slug=course.slug))
+    status = 422 if problems else 200
+    return render_template("authoring/pack.html", form=form, problems=problems), status

@@ -336,6 +336,9 @@ EXPECTED = {
         "/autoria/simulaciones/muestra-reten/descartar",
         TRAINER_POST,
     ),
+    ("authoring.export_pack", "GET"): ("/autoria/cursos/muestra-consular/paquete.zip", TRAINERS),
+    ("authoring.import_pack", "GET"): ("/autoria/paquetes", TRAINERS),
+    ("authoring.import_pack", "POST"): ("/autoria/paquetes", TRAINERS),
     ("media.image", "GET"): ("/medios/{image}", {"anonymous": LOGIN_REDIRECT, "*": 200}),
 }
 
