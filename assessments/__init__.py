@@ -18,6 +18,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(authoring_bp)
     app.register_blueprint(quiz_authoring_bp)
     for action, label in (
+        ("bank.created", _l("Question bank created on the web")),
         ("bank.draft_started", _l("Question bank draft started")),
         ("bank.draft_saved", _l("Question bank draft saved")),
         ("bank.gift_imported", _l("GIFT questions added to a bank draft")),

@@ -144,7 +144,10 @@ def scenario(slug: str):
                 flash(_("Saved in the draft."), "success")
                 return redirect(url_for("scenario_authoring.scenario", slug=slug))
         return _page(scenario, draft, form, problems, 422 if problems else 200)
-    files = draft.content if draft else authoring.raw_files(scenario)
+    try:
+        files = draft.content if draft else authoring.raw_files(scenario)
+    except DomainError:  # imported in a pack and never published
+        files = {"es": "", "en": ""}
     form.process(
         data={
             "revision": drafts.part_revision(draft, "files") if draft else 0,

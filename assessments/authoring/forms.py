@@ -121,3 +121,15 @@ class QuizForm(RevisionForm):
     show_score = BooleanField(_l("Show the score on review"))
     show_correct = BooleanField(_l("Show the right answers on review"))
     show_feedback = BooleanField(_l("Show the feedback on review"))
+
+
+class NewBankForm(FlaskForm):
+    """A question bank created on the web."""
+
+    slug = text_field(
+        _l("Short name (used in addresses)"),
+        80,
+        description=_l("Lower-case words joined by hyphens, e.g. dh-201."),
+    )
+    title_es = text_field(_l("Title in Spanish"), 200)
+    title_en = text_field(_l("Title in English"), 200, required=False)

@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from app import drafts
 from app.audit import record_event
 from app.content import ContentError, ContentErrors, parse_yaml
+from app.db import utcnow
 from app.drafts import DraftClosed
 from app.errors import DomainError
 from app.extensions import db
@@ -27,8 +28,15 @@ from app.security import Role
 from assessments import gift
 from assessments.authoring.models import BankDraft
 from assessments.content_source import folders
-from assessments.loader import SLUG, BankDoc, DefinitionDoc, References, load_all
-from assessments.models import Assessment, QuestionBank
+from assessments.loader import (
+    OVERLAY_TEXT_KEYS,
+    SLUG,
+    BankDoc,
+    DefinitionDoc,
+    References,
+    load_all,
+)
+from assessments.models import Assessment, Question, QuestionBank
 from assessments.services import SyncSummary, sync_bank
 
 # What a new question of each type starts as (Spanish; the trainer replaces the texts).
@@ -151,6 +159,34 @@ def start_draft(bank: QuestionBank, user) -> BankDraft:
         return open_draft(bank)
     record_event("bank.draft_started", actor=user, target=bank)
     return draft
+
+
+def create_bank(user, *, slug: str, title_es: str, title_en: str | None) -> QuestionBank:
+    """A bank made on the web, with an empty draft; not used by any quiz until published."""
+    require_author(user)
+    if not SLUG.match(slug):
+        raise DomainError(_l("The short name must be lower-case words joined by hyphens."))
+    taken = db.session.scalar(select(QuestionBank.id).where(QuestionBank.slug == slug))
+    if taken is not None or (folders()[0] / f"{slug}.yaml").exists():
+        raise DomainError(_l("A bank with this short name already exists."))
+    bank = QuestionBank(slug=slug, title_es=title_es, title_en=title_en, retired_at=utcnow())
+    db.session.add(bank)
+    db.session.flush()
+    title = {"es": title_es, **({"en": title_en} if title_en else {})}
+    draft = BankDraft(
+        bank_id=bank.id,
+        content={"es": {"slug": slug, "title": title, "questions": []}, "en": None},
+        translation_basis={},
+        revision=1,
+        part_revisions={},
+        part_editors={},
+        editor_ids=[user.id],
+        created_by_id=user.id,
+    )
+    db.session.add(draft)
+    db.session.flush()
+    record_event("bank.created", actor=user, target=bank)
+    return bank
 
 
 def questions_of(content: dict) -> list[dict]:
@@ -509,3 +545,76 @@ def request_review(draft: BankDraft, user) -> None:
     """Put the draft in the review queue (authors only)."""
     require_author(user)
     drafts.request_review(draft, user)
+
+
+# --- question history ----------------------------------------------------------------------
+
+ITEM_GROUPS = (
+    ("options", ("text", "feedback")),
+    ("pairs", ("prompt", "answer")),
+    ("items", ("text",)),
+)
+
+
+def overlay_from(spec_es: dict, spec_en: dict | None) -> dict:
+    """The English overlay (texts only, by id) that turns ``spec_es`` into ``spec_en``."""
+    if not spec_en:
+        return {}
+    out: dict = {}
+    for name in sorted(OVERLAY_TEXT_KEYS):
+        if name in spec_en and spec_en.get(name) != spec_es.get(name):
+            out[name] = spec_en[name]
+    for group, fields in ITEM_GROUPS:
+        base = {str(item.get("id")): item for item in spec_es.get(group) or []}
+        entries = {}
+        for item in spec_en.get(group) or []:
+            original = base.get(str(item.get("id")), {})
+            changed = {f: item[f] for f in fields if f in item and item[f] != original.get(f)}
+            if changed:
+                entries[str(item.get("id"))] = changed
+        if entries:
+            out[group] = entries
+    if "answers" in spec_en and spec_en.get("answers") != spec_es.get("answers"):
+        out["answers"] = spec_en["answers"]
+    return out
+
+
+def raw_question(row: Question) -> tuple[dict, dict]:
+    """A stored question version back in the bank files' shape: (Spanish entry, English texts)."""
+    spec = {k: v for k, v in row.spec_es.items() if k != "points"}
+    entry = {
+        "id": row.key,
+        "type": row.type,
+        "tags": list(row.tags),
+        "difficulty": row.difficulty,
+        "points": row.points,
+        **spec,
+        "legal_refs": list(row.legal_refs),
+    }
+    return entry, overlay_from(row.spec_es, row.spec_en)
+
+
+def versions_of(bank: QuestionBank, qid: str) -> list[Question]:
+    """Every stored version of a question, newest first."""
+    return list(
+        db.session.scalars(
+            select(Question)
+            .where(Question.bank_id == bank.id, Question.key == qid)
+            .order_by(Question.version.desc())
+        )
+    )
+
+
+def restore(draft: BankDraft, user, row: Question) -> None:
+    """Put an old version of a question back into the draft (checked like any save)."""
+    entry, english = raw_question(row)
+    exists = any(q.get("id") == row.key for q in questions_of(draft.content))
+    seen = drafts.part_revision(draft, f"question:{row.key}")
+    save_question(
+        draft,
+        user,
+        row.key if exists else None,
+        seen,
+        dump_yaml(entry),
+        dump_yaml(english) if english else "",
+    )

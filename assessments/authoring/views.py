@@ -15,11 +15,12 @@ from app.i18n import _
 from app.legal import registry
 from app.security import Role, role_required
 from assessments.authoring import services
-from assessments.authoring.forms import GiftForm, NewQuestionForm, QuestionForm
+from assessments.authoring.forms import GiftForm, NewBankForm, NewQuestionForm, QuestionForm
 from assessments.authoring.models import BankDraft
 from assessments.models import Question, QuestionBank
 from assessments.presenters import public_view
 from assessments.question_types import QUESTION_TYPES, question_type
+from courses.authoring import diff
 
 bp = Blueprint("bank_authoring", __name__, url_prefix="/autoria/bancos")
 SLUG = "<string(maxlength=80):slug>"
@@ -82,7 +83,15 @@ def bank(slug: str):
     """The bank's draft (questions, review, publish) or, without one, its published questions."""
     bank = _bank(slug)
     draft = services.open_draft(bank)
-    content = draft.content if draft else services.raw_bank(bank)
+    try:
+        content = draft.content if draft else services.raw_bank(bank)
+    except DomainError:  # made on the web (or imported) and never published
+        content = {"es": {"slug": bank.slug, "title": bank.title_es, "questions": []}}
+    published = set(
+        db.session.scalars(
+            select(Question.key).where(Question.bank_id == bank.id, Question.is_current)
+        )
+    )
     overlay = services.overlay_of(content)
     return render_template(
         "bank_authoring/bank.html",
@@ -92,6 +101,7 @@ def bank(slug: str):
         questions=services.questions_of(content),
         overlay=overlay,
         quizzes=services.quizzes_using(bank),
+        published=published,
         requires_review=services.requires_review(bank),
         blockers=services.blockers(draft) if draft else [],
         can_review=draft is not None and drafts.can_review(current_user, draft),
@@ -398,3 +408,93 @@ def discard(bank: QuestionBank, draft: BankDraft):
     """Close the draft without publishing."""
     draft_views.discard(draft, current_user, services.discard)
     return redirect(url_for("bank_authoring.bank", slug=bank.slug))
+
+
+@bp.get(f"/{SLUG}/preguntas/{QID}/historial")
+def history(slug: str, qid: str):
+    """Every published version of a question; two of them side by side."""
+    bank = _bank(slug)
+    rows = services.versions_of(bank, qid)
+    if not rows:
+        abort(404)
+    by_number = {row.version: row for row in rows}
+
+    def pick(name: str, default: int):
+        try:
+            return by_number[int(request.args.get(name, default))]
+        except (KeyError, ValueError):
+            return by_number[default]
+
+    right = pick("a", rows[0].version)
+    left = pick("de", rows[1].version if len(rows) > 1 else rows[0].version)
+    sections = []
+    for label, index in ((_("Spanish"), 0), (_("English"), 1)):
+        a = services.raw_question(left)[index]
+        b = services.raw_question(right)[index]
+        sections.append(
+            diff.Section(
+                str(label),
+                "same" if a == b else "changed",
+                diff.side_by_side(services.dump_yaml(a or {}), services.dump_yaml(b or {})),
+            )
+        )
+    return render_template(
+        "bank_authoring/history.html",
+        bank=bank,
+        qid=qid,
+        rows=rows,
+        left=left,
+        right=right,
+        sections=sections,
+        draft=services.open_draft(bank),
+        confirm=ConfirmForm(),
+    )
+
+
+@bp.post(f"/{SLUG}/preguntas/{QID}/restaurar/<int:version>")
+@with_draft
+def restore(bank: QuestionBank, draft: BankDraft, qid: str, version: int):
+    """Put an old version of the question back into the draft, to publish it again."""
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    row = next((r for r in services.versions_of(bank, qid) if r.version == version), None)
+    if row is None:
+        abort(404)
+    try:
+        services.restore(draft, current_user, row)
+    except DomainError as exc:
+        db.session.rollback()
+        for problem in _problems(exc):
+            flash(problem, "danger")
+    else:
+        db.session.commit()
+        flash(
+            _(
+                "Version %(number)d is back in the draft: publish it to make it current.",
+                number=version,
+            ),
+            "success",
+        )
+    return redirect(url_for("bank_authoring.edit_question", slug=bank.slug, qid=qid))
+
+
+@bp.route("/nuevo", methods=["GET", "POST"])
+def new_bank():
+    """Create a question bank on the web (published once it holds questions)."""
+    form = NewBankForm()
+    if form.validate_on_submit():
+        try:
+            bank = services.create_bank(
+                current_user,
+                slug=form.slug.data,
+                title_es=form.title_es.data,
+                title_en=form.title_en.data or None,
+            )
+        except DomainError as exc:
+            db.session.rollback()
+            form.slug.errors = [*form.slug.errors, str(exc.message)]
+        else:
+            db.session.commit()
+            flash(_("Bank created: add its questions, then publish it."), "success")
+            return redirect(url_for("bank_authoring.bank", slug=bank.slug))
+    return render_template("bank_authoring/new.html", form=form)

@@ -339,6 +339,16 @@ EXPECTED = {
     ("authoring.export_pack", "GET"): ("/autoria/cursos/muestra-consular/paquete.zip", TRAINERS),
     ("authoring.import_pack", "GET"): ("/autoria/paquetes", TRAINERS),
     ("authoring.import_pack", "POST"): ("/autoria/paquetes", TRAINERS),
+    ("bank_authoring.history", "GET"): (
+        "/autoria/bancos/muestra/preguntas/{question}/historial",
+        TRAINERS,
+    ),
+    ("bank_authoring.restore", "POST"): (
+        "/autoria/bancos/muestra/preguntas/{question}/restaurar/1",
+        TRAINER_POST,
+    ),
+    ("bank_authoring.new_bank", "GET"): ("/autoria/bancos/nuevo", TRAINERS),
+    ("bank_authoring.new_bank", "POST"): ("/autoria/bancos/nuevo", TRAINERS),
     ("media.image", "GET"): ("/medios/{image}", {"anonymous": LOGIN_REDIRECT, "*": 200}),
 }
 

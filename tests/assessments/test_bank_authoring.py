@@ -261,3 +261,72 @@ def test_removed_questions_are_retired_on_publish_unless_a_quiz_needs_them(
     row = db.session.scalar(select(Question).where(Question.key == "contexto"))
     db.session.refresh(row)
     assert row.retired_at is not None and not row.is_current
+
+
+def test_every_sample_question_comes_back_from_its_stored_version(quizzes):
+    """raw_question + the loader give back exactly the stored Spanish and English specs."""
+    from assessments.authoring import services
+
+    bank = db.session.scalar(select(QuestionBank).filter_by(slug="muestra"))
+    rows = list(db.session.scalars(select(Question).where(Question.bank_id == bank.id)))
+    content = {"es": {"slug": "muestra", "title": "Muestra", "questions": []}, "en": None}
+    overlay = {}
+    for row in rows:
+        entry, english = services.raw_question(row)
+        content["es"]["questions"].append(entry)
+        if english:
+            overlay[row.key] = english
+    content["en"] = {"questions": overlay}
+    doc = services.check(content, "muestra")
+    by_id = {q.id: q for q in doc.questions}
+    for row in rows:
+        assert by_id[row.key].spec_es == row.spec_es
+        assert by_id[row.key].spec_en == row.spec_en
+
+
+def test_a_question_version_is_compared_and_put_back(drafted, client, login, trainer):
+    _page, form = editor(client, "plazo-estacion")
+    form["spanish"] = form["spanish"].replace("36 horas", "36 horas naturales")
+    client.post(f"{BASE}/preguntas/plazo-estacion", data=form)
+    db.session.refresh(drafted)
+    client.post(f"{BASE}/publicar", data={"revision": drafted.revision, "change_note": "Precisa."})
+    page = client.get(f"{BASE}/preguntas/plazo-estacion/historial").get_data(as_text=True)
+    assert "<ins>" in page and "36 horas naturales" in page  # version 1 → version 2
+    client.post(f"{BASE}/borrador")
+    response = client.post(f"{BASE}/preguntas/plazo-estacion/restaurar/1", follow_redirects=True)
+    assert "La versión 1 volvió al borrador" in response.get_data(as_text=True)
+    draft = db.session.scalar(select(BankDraft).where(BankDraft.closed_at.is_(None)))
+    first = next(q for q in draft.content["es"]["questions"] if q["id"] == "plazo-estacion")
+    assert first["options"][0]["text"] == "36 horas"
+
+
+def test_a_bank_made_on_the_web_is_published_once_it_has_questions(quizzes, client, login, trainer):
+    login(trainer)
+    response = client.post(
+        "/autoria/bancos/nuevo", data={"slug": "ninez", "title_es": "Niñez", "title_en": ""}
+    )
+    assert response.status_code == 302
+    assert client.get("/autoria/bancos/ninez").status_code == 200
+    empty = client.get("/autoria/bancos/ninez/publicar").get_data(as_text=True)
+    assert "al menos una pregunta" in empty
+    spanish = (
+        "id: interes-superior\ntype: true_false\ntags: [ninez]\n"
+        "prompt: El interés superior de la niñez guía toda decisión que la afecte.\n"
+        "answer: true\n"
+        "feedback_false: Es un principio de la Convención sobre los Derechos del Niño.\n"
+    )
+    saved = client.post(
+        "/autoria/bancos/ninez/preguntas/nueva",
+        data={"revision": "0", "spanish": spanish, "english": "", "action": "save"},
+    )
+    assert saved.status_code == 302, saved.get_data(as_text=True)
+    draft = db.session.scalar(select(BankDraft).join(QuestionBank).filter_by(slug="ninez"))
+    done = client.post(
+        "/autoria/bancos/ninez/publicar",
+        data={"revision": draft.revision, "change_note": "Primera pregunta."},
+        follow_redirects=True,
+    )
+    assert "Banco publicado: 1 preguntas nuevas" in done.get_data(as_text=True)
+    bank = db.session.scalar(select(QuestionBank).filter_by(slug="ninez"))
+    db.session.refresh(bank)
+    assert bank.retired_at is None and bank.web_content is not None
