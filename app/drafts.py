@@ -13,7 +13,8 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, String, Text, update
+from sqlalchemy import JSON, ForeignKey, String, Text, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.audit import record_event
@@ -93,6 +94,49 @@ class DraftMixin:
     def is_approved(self) -> bool:
         """True when a reviewer approved exactly the draft as it is now."""
         return self.approved_by_id is not None and self.approved_revision == self.revision
+
+
+def open_of(model, **key) -> DraftMixin | None:
+    """The open draft of ``model`` for ``key`` (e.g. ``course_id=3``), if any."""
+    return db.session.scalar(select(model).filter_by(**key).where(model.closed_at.is_(None)))
+
+
+def new(model, user, *, content: dict, editors: tuple[int, ...] = (), basis=None, **key):
+    """A draft row for ``key`` holding ``content`` (added to the session, not committed)."""
+    draft = model(
+        **key,
+        content=content,
+        translation_basis=basis or {},
+        revision=1,
+        part_revisions={},
+        part_editors={},
+        editor_ids=sorted(editors),
+        created_by_id=user.id,
+    )
+    db.session.add(draft)
+    db.session.flush()
+    return draft
+
+
+def start(
+    model, user, content: Callable[[], dict], *, basis=None, extra: dict | None = None, **key
+) -> DraftMixin:
+    """The open draft for ``key``, or a new one holding ``content()`` (and ``extra`` columns).
+
+    Opening the editor twice, or two trainers at once, gives the same draft: the database
+    allows one open draft per item, and the loser of a race gets the winner's.
+    """
+    existing = open_of(model, **key)
+    if existing is not None:
+        return existing
+    body = content()
+    try:
+        with db.session.begin_nested():
+            draft = new(model, user, content=body, basis=basis(body) if basis else None, **key)
+    except IntegrityError:
+        return open_of(model, **key)
+    record_event(f"{model.audit_prefix}.draft_started", actor=user, target=draft.target)
+    return draft
 
 
 def part_revision(draft: DraftMixin, part: str) -> int:

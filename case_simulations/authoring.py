@@ -9,15 +9,11 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
-
 from app import drafts
 from app.audit import record_event
 from app.content import ContentError, ContentErrors
 from app.drafts import DraftClosed
 from app.errors import DomainError
-from app.extensions import db
 from app.i18n import _l
 from app.security import Role
 from case_simulations import engine
@@ -26,6 +22,7 @@ from case_simulations.content_source import folder, references
 from case_simulations.loader import ScenarioDoc, load_scenario
 from case_simulations.models import Scenario, ScenarioDraft
 from case_simulations.services import add_version
+from courses.queries import listed_in_reviewed_course
 
 MAX_FILE_BYTES = 512 * 1024
 
@@ -60,36 +57,13 @@ def raw_files(scenario: Scenario) -> dict:
 
 def open_draft(scenario: Scenario) -> ScenarioDraft | None:
     """The scenario's open draft, if any."""
-    return db.session.scalar(
-        select(ScenarioDraft).where(
-            ScenarioDraft.scenario_id == scenario.id, ScenarioDraft.closed_at.is_(None)
-        )
-    )
+    return drafts.open_of(ScenarioDraft, scenario_id=scenario.id)
 
 
 def start_draft(scenario: Scenario, user) -> ScenarioDraft:
     """Open the scenario's draft (the same one when it is already open)."""
     require_author(user)
-    existing = open_draft(scenario)
-    if existing is not None:
-        return existing
-    draft = ScenarioDraft(
-        scenario_id=scenario.id,
-        content=raw_files(scenario),
-        translation_basis={},
-        revision=1,
-        part_revisions={},
-        part_editors={},
-        editor_ids=[],
-        created_by_id=user.id,
-    )
-    try:
-        with db.session.begin_nested():
-            db.session.add(draft)
-    except IntegrityError:
-        return open_draft(scenario)
-    record_event("scenario.draft_started", actor=user, target=scenario)
-    return draft
+    return drafts.start(ScenarioDraft, user, lambda: raw_files(scenario), scenario_id=scenario.id)
 
 
 def check(content: dict, slug: str) -> tuple[ScenarioDoc, Analysis]:
@@ -152,21 +126,7 @@ def read_upload(data: bytes) -> str:
 
 def requires_review(scenario: Scenario) -> bool:
     """True when a course that requires review lists the scenario."""
-    from courses.models import Course, CourseItem
-
-    return (
-        db.session.scalar(
-            select(Course.id)
-            .join(CourseItem, CourseItem.course_version_id == Course.current_version_id)
-            .where(
-                CourseItem.kind == "simulation",
-                CourseItem.ref == scenario.slug,
-                Course.requires_review.is_(True),
-            )
-            .limit(1)
-        )
-        is not None
-    )
+    return listed_in_reviewed_course("simulation", [scenario.slug])
 
 
 def blockers(draft: ScenarioDraft) -> list[str]:

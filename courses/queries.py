@@ -210,3 +210,22 @@ def learning_of(user) -> list[LearningRow]:
             )
         )
     return rows
+
+
+def listed_in_reviewed_course(kind: str, refs: list[str]) -> bool:
+    """True when a course that requires review lists an item of ``kind`` among ``refs``."""
+    if not refs:
+        return False
+    return (
+        db.session.scalar(
+            select(Course.id)
+            .join(CourseItem, CourseItem.course_version_id == Course.current_version_id)
+            .where(
+                CourseItem.kind == kind,
+                CourseItem.ref.in_(refs),
+                Course.requires_review.is_(True),
+            )
+            .limit(1)
+        )
+        is not None
+    )

@@ -8,7 +8,6 @@ import copy
 
 import yaml
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
 from app import drafts
 from app.audit import record_event
@@ -23,6 +22,7 @@ from assessments.authoring.services import BankProblems, check_tree, require_aut
 from assessments.content_source import folders
 from assessments.loader import SLUG, DefinitionDoc
 from assessments.models import Assessment
+from courses.queries import listed_in_reviewed_course
 
 
 def raw_definition(quiz: Assessment) -> dict:
@@ -37,38 +37,13 @@ def raw_definition(quiz: Assessment) -> dict:
 
 def open_draft(quiz: Assessment) -> QuizDraft | None:
     """The quiz's open draft, if any."""
-    return db.session.scalar(
-        select(QuizDraft).where(QuizDraft.assessment_id == quiz.id, QuizDraft.closed_at.is_(None))
-    )
-
-
-def _new_draft(quiz: Assessment, user, content: dict, editors: list[int]) -> QuizDraft:
-    return QuizDraft(
-        assessment_id=quiz.id,
-        content=content,
-        translation_basis={},
-        revision=1,
-        part_revisions={},
-        part_editors={},
-        editor_ids=editors,
-        created_by_id=user.id,
-    )
+    return drafts.open_of(QuizDraft, assessment_id=quiz.id)
 
 
 def start_draft(quiz: Assessment, user) -> QuizDraft:
     """Open the quiz's draft (the same one when it is already open)."""
     require_author(user)
-    existing = open_draft(quiz)
-    if existing is not None:
-        return existing
-    draft = _new_draft(quiz, user, raw_definition(quiz), [])
-    try:
-        with db.session.begin_nested():
-            db.session.add(draft)
-    except IntegrityError:
-        return open_draft(quiz)
-    record_event("quiz.draft_started", actor=user, target=quiz)
-    return draft
+    return drafts.start(QuizDraft, user, lambda: raw_definition(quiz), assessment_id=quiz.id)
 
 
 def create_quiz(user, *, slug: str, title_es: str, title_en: str | None, bank: str):
@@ -103,9 +78,7 @@ def create_quiz(user, *, slug: str, title_es: str, title_en: str | None, bank: s
     )
     db.session.add(quiz)
     db.session.flush()
-    draft = _new_draft(quiz, user, content, [user.id])
-    db.session.add(draft)
-    db.session.flush()
+    draft = drafts.new(QuizDraft, user, content=content, editors=(user.id,), assessment_id=quiz.id)
     record_event("quiz.created", actor=user, target=quiz)
     return quiz, draft
 
@@ -181,21 +154,7 @@ def save(draft: QuizDraft, user, seen: int, content: dict) -> None:
 
 def requires_review(quiz: Assessment) -> bool:
     """True when a course that requires review lists the quiz."""
-    from courses.models import Course, CourseItem
-
-    return (
-        db.session.scalar(
-            select(Course.id)
-            .join(CourseItem, CourseItem.course_version_id == Course.current_version_id)
-            .where(
-                CourseItem.kind == "assessment",
-                CourseItem.ref == quiz.slug,
-                Course.requires_review.is_(True),
-            )
-            .limit(1)
-        )
-        is not None
-    )
+    return listed_in_reviewed_course("assessment", [quiz.slug])
 
 
 def blockers(draft: QuizDraft) -> list[str]:

@@ -13,7 +13,6 @@ from pathlib import Path
 
 import yaml
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
 from app import drafts
 from app.audit import record_event
@@ -38,6 +37,7 @@ from assessments.loader import (
 )
 from assessments.models import Assessment, Question, QuestionBank
 from assessments.services import SyncSummary, sync_bank
+from courses.queries import listed_in_reviewed_course
 
 # What a new question of each type starts as (Spanish; the trainer replaces the texts).
 SKELETONS = {
@@ -131,34 +131,13 @@ def raw_bank(bank: QuestionBank) -> dict:
 
 def open_draft(bank: QuestionBank) -> BankDraft | None:
     """The bank's open draft, if any."""
-    return db.session.scalar(
-        select(BankDraft).where(BankDraft.bank_id == bank.id, BankDraft.closed_at.is_(None))
-    )
+    return drafts.open_of(BankDraft, bank_id=bank.id)
 
 
 def start_draft(bank: QuestionBank, user) -> BankDraft:
     """Open the bank's draft (the same one when it is already open)."""
     require_author(user)
-    existing = open_draft(bank)
-    if existing is not None:
-        return existing
-    draft = BankDraft(
-        bank_id=bank.id,
-        content=raw_bank(bank),
-        translation_basis={},
-        revision=1,
-        part_revisions={},
-        part_editors={},
-        editor_ids=[],
-        created_by_id=user.id,
-    )
-    try:
-        with db.session.begin_nested():
-            db.session.add(draft)
-    except IntegrityError:
-        return open_draft(bank)
-    record_event("bank.draft_started", actor=user, target=bank)
-    return draft
+    return drafts.start(BankDraft, user, lambda: raw_bank(bank), bank_id=bank.id)
 
 
 def create_bank(user, *, slug: str, title_es: str, title_en: str | None) -> QuestionBank:
@@ -173,18 +152,8 @@ def create_bank(user, *, slug: str, title_es: str, title_en: str | None) -> Ques
     db.session.add(bank)
     db.session.flush()
     title = {"es": title_es, **({"en": title_en} if title_en else {})}
-    draft = BankDraft(
-        bank_id=bank.id,
-        content={"es": {"slug": slug, "title": title, "questions": []}, "en": None},
-        translation_basis={},
-        revision=1,
-        part_revisions={},
-        part_editors={},
-        editor_ids=[user.id],
-        created_by_id=user.id,
-    )
-    db.session.add(draft)
-    db.session.flush()
+    content = {"es": {"slug": slug, "title": title, "questions": []}, "en": None}
+    drafts.new(BankDraft, user, content=content, editors=(user.id,), bank_id=bank.id)
     record_event("bank.created", actor=user, target=bank)
     return bank
 
@@ -452,24 +421,7 @@ def quizzes_using(bank: QuestionBank) -> list[Assessment]:
 
 def requires_review(bank: QuestionBank) -> bool:
     """True when a course that requires review uses a quiz drawing from the bank."""
-    from courses.models import Course, CourseItem
-
-    slugs = [quiz.slug for quiz in quizzes_using(bank)]
-    if not slugs:
-        return False
-    return (
-        db.session.scalar(
-            select(Course.id)
-            .join(CourseItem, CourseItem.course_version_id == Course.current_version_id)
-            .where(
-                CourseItem.kind == "assessment",
-                CourseItem.ref.in_(slugs),
-                Course.requires_review.is_(True),
-            )
-            .limit(1)
-        )
-        is not None
-    )
+    return listed_in_reviewed_course("assessment", [quiz.slug for quiz in quizzes_using(bank)])
 
 
 def blockers(draft: BankDraft) -> list[str]:

@@ -16,6 +16,7 @@ from pathlib import Path, PurePosixPath
 import yaml
 from sqlalchemy import select
 
+from app import drafts
 from app.audit import record_event
 from app.content import ContentErrors
 from app.db import utcnow
@@ -305,7 +306,7 @@ def import_pack(data: bytes, user) -> Course:
             bank = QuestionBank(slug=slug, title_es=slug, retired_at=utcnow())
             db.session.add(bank)
             db.session.flush()
-            _replace(_new(BankDraft, bank_id=bank.id, content=content, user=user), content, user)
+            _replace(drafts.new(BankDraft, user, content=content, bank_id=bank.id), content, user)
         else:
             _replace(bank_drafts.start_draft(bank, user), content, user)
     for slug, content in pack["quizzes"].items():
@@ -328,7 +329,7 @@ def import_pack(data: bytes, user) -> Course:
             scenario = Scenario(slug=slug, retired_at=utcnow())
             db.session.add(scenario)
             db.session.flush()
-            draft_row = _new(ScenarioDraft, scenario_id=scenario.id, content=content, user=user)
+            draft_row = drafts.new(ScenarioDraft, user, content=content, scenario_id=scenario.id)
         else:
             draft_row = scenario_drafts.start_draft(scenario, user)
         _replace(draft_row, content, user)
@@ -345,22 +346,6 @@ def import_pack(data: bytes, user) -> Course:
         scenarios=sorted(pack["scenarios"]),
     )
     return course
-
-
-def _new(model, *, content: dict, user, **key):
-    row = model(
-        **key,
-        content=content,
-        translation_basis={},
-        revision=1,
-        part_revisions={},
-        part_editors={},
-        editor_ids=[user.id],
-        created_by_id=user.id,
-    )
-    db.session.add(row)
-    db.session.flush()
-    return row
 
 
 def _replace(draft, content: dict, user) -> None:

@@ -10,7 +10,6 @@ import tempfile
 from pathlib import Path
 
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 
 from app import drafts
 from app.audit import record_event
@@ -107,11 +106,7 @@ def _require_author(user, course: Course) -> None:
 
 def open_draft(course: Course) -> CourseDraft | None:
     """The course's open draft, if any."""
-    return db.session.scalar(
-        select(CourseDraft).where(
-            CourseDraft.course_id == course.id, CourseDraft.closed_at.is_(None)
-        )
-    )
+    return drafts.open_of(CourseDraft, course_id=course.id)
 
 
 def translation_state(draft: CourseDraft, key: str) -> str:
@@ -126,41 +121,31 @@ def translation_state(draft: CourseDraft, key: str) -> str:
 def start_draft(course: Course, user, *, from_version: CourseVersion | None = None) -> CourseDraft:
     """Open a draft of ``course`` from its current version (or ``from_version``, to roll back).
 
-    Opening the editor twice, or two trainers at once, gives the same draft (the database
-    allows one open draft per course). A rollback refuses when a draft is already open.
+    Opening the editor twice, or two trainers at once, gives the same draft. A rollback
+    refuses when a draft is already open.
     :raises NotAllowed: DraftExists:
     """
     _require_author(user, course)
-    existing = open_draft(course)
-    if existing is not None:
-        if from_version is not None:
-            raise DraftExists()
-        return existing
-    base = from_version or course.current_version
-    content = course_services.version_as_dict(base)
-    content["version"] = next_label(course)
-    draft = CourseDraft(
+    if from_version is not None and open_draft(course) is not None:
+        raise DraftExists()
+
+    def content() -> dict:
+        body = course_services.version_as_dict(from_version or course.current_version)
+        body["version"] = next_label(course)
+        return body
+
+    draft = drafts.start(
+        CourseDraft,
+        user,
+        content,
+        basis=lambda body: {key: spanish_basis(row) for key, row in body["lessons"].items()},
+        extra={"base_version_id": course.current_version_id},
         course_id=course.id,
-        base_version_id=course.current_version_id,
-        content=content,
-        translation_basis={key: spanish_basis(row) for key, row in content["lessons"].items()},
-        revision=1,
-        part_revisions={},
-        part_editors={},
-        editor_ids=[],
-        created_by_id=user.id,
     )
-    try:
-        with db.session.begin_nested():
-            db.session.add(draft)
-    except IntegrityError:
-        return open_draft(course)
     if from_version is not None:
         record_event(
             "course.rollback_started", actor=user, target=course, version=from_version.number
         )
-    else:
-        record_event("course.draft_started", actor=user, target=course)
     return draft
 
 
@@ -228,18 +213,7 @@ def create_course(user, *, slug: str, code: str, family: str, title_es: str, tit
             }
         },
     }
-    draft = CourseDraft(
-        course_id=course.id,
-        content=content,
-        translation_basis={},
-        revision=1,
-        part_revisions={},
-        part_editors={},
-        editor_ids=[user.id],
-        created_by_id=user.id,
-    )
-    db.session.add(draft)
-    db.session.flush()
+    draft = drafts.new(CourseDraft, user, content=content, editors=(user.id,), course_id=course.id)
     record_event("course.created", actor=user, target=course, code=code)
     return course, draft
 
