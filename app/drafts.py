@@ -119,7 +119,14 @@ def new(model, user, *, content: dict, editors: tuple[int, ...] = (), basis=None
 
 
 def start(
-    model, user, content: Callable[[], dict], *, basis=None, extra: dict | None = None, **key
+    model,
+    user,
+    content: Callable[[], dict],
+    *,
+    basis=None,
+    extra: dict | None = None,
+    editors: tuple[int, ...] = (),
+    **key,
 ) -> DraftMixin:
     """The open draft for ``key``, or a new one holding ``content()`` (and ``extra`` columns).
 
@@ -132,11 +139,31 @@ def start(
     body = content()
     try:
         with db.session.begin_nested():
-            draft = new(model, user, content=body, basis=basis(body) if basis else None, **key)
+            draft = new(
+                model,
+                user,
+                content=body,
+                basis=basis(body) if basis else None,
+                editors=editors,
+                **key,
+                **(extra or {}),
+            )
     except IntegrityError:
         return open_of(model, **key)
     record_event(f"{model.audit_prefix}.draft_started", actor=user, target=draft.target)
     return draft
+
+
+def last_content(model, **key) -> dict | None:
+    """The content of the newest closed draft for ``key`` (to reopen something never published)."""
+    row = db.session.scalar(
+        select(model)
+        .filter_by(**key)
+        .where(model.closed_at.is_not(None))
+        .order_by(model.closed_at.desc())
+        .limit(1)
+    )
+    return copy.deepcopy(row.content) if row is not None else None
 
 
 def part_revision(draft: DraftMixin, part: str) -> int:
@@ -226,6 +253,21 @@ def close(draft: DraftMixin, outcome: str, *, seen: int | None = None) -> bool:
     if closed:
         db.session.refresh(draft)
     return bool(closed)
+
+
+def close_for_publishing(draft: DraftMixin, seen: int) -> None:
+    """Close the draft as published, once; tell a double submit from a save that landed first.
+
+    :raises DraftClosed: when it was already closed. EditConflict: when it changed meanwhile.
+    """
+    if close(draft, "published", seen=seen):
+        return
+    db.session.refresh(draft)
+    if draft.is_open:
+        raise EditConflict(
+            None, draft.revision, _l("The draft changed since you opened this page: check it.")
+        )
+    raise DraftClosed()
 
 
 def discard(draft: DraftMixin, user) -> None:

@@ -118,7 +118,7 @@ def sync_assessments(
         bank = existing_banks.get(doc.slug)
         digest = bank_hash(doc)
         edited_on_web = bank is not None and bank.diverged_at is not None
-        if edited_on_web and (digest == bank.files_hash or doc.slug not in force):
+        if edited_on_web and doc.slug not in force:
             if digest != bank.files_hash:
                 summary.diverged.append(doc.slug)
             continue

@@ -166,8 +166,7 @@ def publish(draft: ScenarioDraft, user, seen: int, note: str):
     if problems:
         raise ScenarioProblems(_l("The draft cannot be published yet."), problems)
     doc, analysis = check(draft.content, draft.scenario.slug)
-    if not drafts.close(draft, "published", seen=seen):
-        raise DraftClosed()
+    drafts.close_for_publishing(draft, seen)
     scenario = draft.scenario
     version = add_version(scenario, doc, analysis)
     scenario.web_files = dict(draft.content)

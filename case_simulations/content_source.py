@@ -4,14 +4,18 @@ from pathlib import Path
 
 import yaml
 from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 
 from app.content import ContentError, ContentErrors
 from app.content_registry import ContentSource
+from app.extensions import db
 from app.legal import registry
 from app.seed import REFERENCE_FILE
 from case_simulations import services
 from case_simulations.checks import Analysis, analyse
 from case_simulations.loader import References, ScenarioDoc, discover, load_all
+from case_simulations.models import Scenario
 from case_simulations.vocab import rubric, vocabulary
 
 PACKAGE_SCENARIOS = Path(__file__).with_name("scenarios")
@@ -72,8 +76,15 @@ def sync(force: frozenset[str] = frozenset()) -> str:
 
 
 def slugs() -> dict[str, frozenset[str]]:
-    """Scenario slugs, which courses may list as items."""
-    return {"simulation": frozenset(p.stem for p in discover(folder()))}
+    """Scenario slugs that courses may list: the files' and those published on the web."""
+    found = {p.stem for p in discover(folder())}
+    try:
+        found |= set(
+            db.session.scalars(select(Scenario.slug).where(Scenario.web_files.is_not(None)))
+        )
+    except SQLAlchemyError:  # no database yet (e.g. `flask content check` before `db upgrade`)
+        db.session.rollback()
+    return {"simulation": frozenset(found)}
 
 
 SOURCE = ContentSource("case_simulations", check=check, sync=sync, slugs=slugs, order=45)

@@ -56,7 +56,12 @@ def sync_courses(
         files_hash = course.files_hash or (
             current.content_hash if current is not None and current.origin == "files" else None
         )
-        if course.source == "files" and files_hash == doc.content_hash:
+        forced = doc.slug in force
+        if (
+            course.source == "files"
+            and files_hash == doc.content_hash
+            and not (forced and course.diverged_at is not None)
+        ):
             course.files_hash, course.retired_at = files_hash, None
             summary.unchanged.append(doc.slug)
         elif (course.diverged_at is not None or course.source == "web") and (doc.slug not in force):

@@ -147,7 +147,10 @@ def quiz(slug: str):
                 flash(_("Saved in the draft."), "success")
                 return redirect(url_for("quiz_authoring.quiz", slug=slug))
     else:
-        content = draft.content if draft else quizzes.raw_definition(quiz) if quiz.version else {}
+        try:
+            content = draft.content if draft else quizzes.raw_definition(quiz)
+        except DomainError:  # never published, or its file is gone: start from nothing
+            content = {}
         form.process(data=_form_data(content, drafts.part_revision(draft, "quiz") if draft else 0))
     return render_template(
         "quiz_authoring/quiz.html",

@@ -43,7 +43,17 @@ def open_draft(quiz: Assessment) -> QuizDraft | None:
 def start_draft(quiz: Assessment, user) -> QuizDraft:
     """Open the quiz's draft (the same one when it is already open)."""
     require_author(user)
-    return drafts.start(QuizDraft, user, lambda: raw_definition(quiz), assessment_id=quiz.id)
+
+    def content() -> dict:
+        try:
+            return raw_definition(quiz)
+        except DomainError:  # made on the web or imported, never published: reopen its draft
+            last = drafts.last_content(QuizDraft, assessment_id=quiz.id)
+            if last is None:
+                raise
+            return last
+
+    return drafts.start(QuizDraft, user, content, assessment_id=quiz.id)
 
 
 def create_quiz(user, *, slug: str, title_es: str, title_en: str | None, bank: str):
@@ -169,7 +179,11 @@ def blockers(draft: QuizDraft) -> list[str]:
         out.append(
             str(_l("A course that requires review lists this quiz: another trainer must approve."))
         )
-    if quiz.version and draft.content == raw_definition(quiz):
+    try:
+        unchanged = bool(quiz.version) and draft.content == raw_definition(quiz)
+    except DomainError:
+        unchanged = False
+    if unchanged:
         out.append(str(_l("Nothing changed since the published quiz.")))
     return out
 
@@ -187,8 +201,7 @@ def publish(draft: QuizDraft, user, seen: int, note: str) -> Assessment:
     if problems:
         raise BankProblems(_l("The draft cannot be published yet."), problems)
     doc = check(draft.content, draft.assessment.slug)
-    if not drafts.close(draft, "published", seen=seen):
-        raise DraftClosed()
+    drafts.close_for_publishing(draft, seen)
     quiz = draft.assessment
     data = doc.as_dict()
     digest = content_hash(data)

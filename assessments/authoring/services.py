@@ -137,7 +137,17 @@ def open_draft(bank: QuestionBank) -> BankDraft | None:
 def start_draft(bank: QuestionBank, user) -> BankDraft:
     """Open the bank's draft (the same one when it is already open)."""
     require_author(user)
-    return drafts.start(BankDraft, user, lambda: raw_bank(bank), bank_id=bank.id)
+
+    def content() -> dict:
+        try:
+            return raw_bank(bank)
+        except DomainError:  # made on the web or imported, never published: reopen its draft
+            last = drafts.last_content(BankDraft, bank_id=bank.id)
+            if last is None:
+                raise
+            return last
+
+    return drafts.start(BankDraft, user, content, bank_id=bank.id)
 
 
 def create_bank(user, *, slug: str, title_es: str, title_en: str | None) -> QuestionBank:
@@ -468,8 +478,7 @@ def publish(draft: BankDraft, user, seen: int, note: str) -> SyncSummary:
     if problems:
         raise BankProblems(_l("The draft cannot be published yet."), problems)
     doc = check(draft.content, draft.bank.slug)
-    if not drafts.close(draft, "published", seen=seen):
-        raise DraftClosed()
+    drafts.close_for_publishing(draft, seen)
     bank = draft.bank
     summary = SyncSummary()
     sync_bank(bank, doc, summary)
@@ -557,11 +566,13 @@ def versions_of(bank: QuestionBank, qid: str) -> list[Question]:
     )
 
 
-def restore(draft: BankDraft, user, row: Question) -> None:
-    """Put an old version of a question back into the draft (checked like any save)."""
+def restore(draft: BankDraft, user, row: Question, seen: int) -> None:
+    """Put an old version of a question back into the draft (checked like any save).
+
+    ``seen`` is the question's part revision when the history page was opened.
+    """
     entry, english = raw_question(row)
     exists = any(q.get("id") == row.key for q in questions_of(draft.content))
-    seen = drafts.part_revision(draft, f"question:{row.key}")
     save_question(
         draft,
         user,

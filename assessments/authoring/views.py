@@ -425,6 +425,7 @@ def history(slug: str, qid: str):
         except (KeyError, ValueError):
             return by_number[default]
 
+    draft = services.open_draft(bank)
     right = pick("a", rows[0].version)
     left = pick("de", rows[1].version if len(rows) > 1 else rows[0].version)
     sections = []
@@ -446,8 +447,8 @@ def history(slug: str, qid: str):
         left=left,
         right=right,
         sections=sections,
-        draft=services.open_draft(bank),
-        confirm=ConfirmForm(),
+        draft=draft,
+        revision=drafts.part_revision(draft, f"question:{qid}") if draft else 0,
     )
 
 
@@ -455,13 +456,14 @@ def history(slug: str, qid: str):
 @with_draft
 def restore(bank: QuestionBank, draft: BankDraft, qid: str, version: int):
     """Put an old version of the question back into the draft, to publish it again."""
-    if not ConfirmForm().validate_on_submit():
+    form = RevisionForm()
+    if not form.validate_on_submit():
         abort(400)
     row = next((r for r in services.versions_of(bank, qid) if r.version == version), None)
     if row is None:
         abort(404)
     try:
-        services.restore(draft, current_user, row)
+        services.restore(draft, current_user, row, form.seen())
     except DomainError as exc:
         db.session.rollback()
         for problem in _problems(exc):

@@ -133,11 +133,8 @@ def remove_module(content: dict, module_id: str) -> None:
     content["modules"].remove(module)
 
 
-def add_item(content: dict, module_id: str, kind: str, ref: str, title_es: str | None) -> str:
-    """Add a lesson (a new one, by key and title), a quiz or a simulation at a module's end.
-
-    Returns the part the change created (``lesson:<key>`` for a new lesson, else structure).
-    """
+def add_item(content: dict, module_id: str, kind: str, ref: str, title_es: str | None) -> None:
+    """Add a lesson (a new one, by key and title), a quiz or a simulation at a module's end."""
     module = _module(content, module_id)
     if not SLUG.match(ref or ""):
         raise DomainError(_l("The short name must be lower-case words joined by hyphens."))
@@ -155,7 +152,6 @@ def add_item(content: dict, module_id: str, kind: str, ref: str, title_es: str |
     elif any(item_kind_ref(i) == (kind, ref) for m in content["modules"] for i in m["items"]):
         raise DomainError(_l("This activity is already in the course."))
     module["items"].append({kind: ref})
-    return f"lesson:{ref}" if kind == "lesson" else "structure"
 
 
 def move_item(content: dict, module_id: str, index: int, step: int) -> None:

@@ -11,10 +11,12 @@ import json
 import re
 import tempfile
 import zipfile
+import zlib
 from pathlib import Path, PurePosixPath
 
 import yaml
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from app import drafts
 from app.audit import record_event
@@ -25,7 +27,7 @@ from app.extensions import db
 from app.i18n import _l
 from assessments.authoring import quizzes as quiz_drafts
 from assessments.authoring import services as bank_drafts
-from assessments.authoring.models import BankDraft
+from assessments.authoring.models import BankDraft, QuizDraft
 from assessments.models import Assessment, QuestionBank
 from case_simulations import authoring as scenario_drafts
 from case_simulations.models import Scenario, ScenarioDraft
@@ -151,7 +153,10 @@ def _read_zip(data: bytes) -> dict[str, bytes]:
             raise PackProblems(
                 _l("Nothing was imported."), [str(_l("The pack expands to too much data."))]
             )
-        files[name] = archive.read(entry)
+        try:
+            files[name] = archive.read(entry)
+        except (zipfile.BadZipFile, RuntimeError, NotImplementedError, zlib.error, OSError):
+            problems.append(str(_l("%(file)s: damaged or encrypted in the ZIP", file=name)))
     if "aula-pack.json" not in files:
         problems.append(str(_l("aula-pack.json: missing (is this an Aula Consular pack?)")))
     if problems:
@@ -180,6 +185,10 @@ def read(data: bytes) -> dict:
         raise PackProblems(
             _l("Nothing was imported."), [f"aula-pack.json:{exc.lineno}: {exc.msg}"]
         ) from exc
+    if not isinstance(manifest, dict) or not isinstance(manifest.get("course"), str):
+        raise PackProblems(
+            _l("Nothing was imported."), [str(_l("aula-pack.json: unknown pack format"))]
+        )
     if manifest.get("format") != FORMAT:
         problems.append(str(_l("aula-pack.json: unknown pack format")))
     slug = manifest.get("course")
@@ -288,55 +297,66 @@ def import_pack(data: bytes, user) -> Course:
                 for s in busy
             ],
         )
-    if course is None:
-        course, draft = services.create_course(
-            user,
-            slug=doc.slug,
-            code=doc.code,
-            family=doc.family,
-            title_es=doc.title.es,
-            title_en=doc.title.en,
-        )
-    else:
-        draft = services.start_draft(course, user)
-    _replace(draft, doc.as_dict(), user)
-    for slug, content in pack["banks"].items():
-        bank = db.session.scalar(select(QuestionBank).where(QuestionBank.slug == slug))
-        if bank is None:
-            bank = QuestionBank(slug=slug, title_es=slug, retired_at=utcnow())
-            db.session.add(bank)
-            db.session.flush()
-            _replace(drafts.new(BankDraft, user, content=content, bank_id=bank.id), content, user)
-        else:
-            _replace(bank_drafts.start_draft(bank, user), content, user)
-    for slug, content in pack["quizzes"].items():
-        quiz = db.session.scalar(select(Assessment).where(Assessment.slug == slug))
-        if quiz is None:
-            title = content.get("title") or {}
-            quiz, quiz_draft = quiz_drafts.create_quiz(
+    try:
+        if course is None:
+            course, draft = services.create_course(
                 user,
-                slug=slug,
-                title_es=title.get("es") if isinstance(title, dict) else str(title),
-                title_en=title.get("en") if isinstance(title, dict) else None,
-                bank=(content.get("draw") or [{}])[0].get("bank", ""),
+                slug=doc.slug,
+                code=doc.code,
+                family=doc.family,
+                title_es=doc.title.es,
+                title_en=doc.title.en,
             )
         else:
-            quiz_draft = quiz_drafts.start_draft(quiz, user)
-        _replace(quiz_draft, content, user)
-    for slug, content in pack["scenarios"].items():
-        scenario = db.session.scalar(select(Scenario).where(Scenario.slug == slug))
-        if scenario is None:
-            scenario = Scenario(slug=slug, retired_at=utcnow())
-            db.session.add(scenario)
-            db.session.flush()
+            if not services.can_author(user, course):
+                raise services.NotAllowed()
+            draft = drafts.new(
+                CourseDraft,
+                user,
+                content=doc.as_dict(),
+                course_id=course.id,
+                base_version_id=course.current_version_id,
+            )
+        _replace(draft, doc.as_dict(), user)
+        for slug, content in pack["banks"].items():
+            bank = db.session.scalar(select(QuestionBank).where(QuestionBank.slug == slug))
+            if bank is None:  # new: not used by any quiz until published
+                bank = QuestionBank(slug=slug, title_es=slug, retired_at=utcnow())
+                db.session.add(bank)
+                db.session.flush()
+            bank_draft = drafts.new(BankDraft, user, content=content, bank_id=bank.id)
+            _replace(bank_draft, content, user)
+        for slug, content in pack["quizzes"].items():
+            quiz = db.session.scalar(select(Assessment).where(Assessment.slug == slug))
+            if quiz is None:
+                title = content.get("title") or {}
+                quiz, quiz_draft = quiz_drafts.create_quiz(
+                    user,
+                    slug=slug,
+                    title_es=title.get("es") if isinstance(title, dict) else str(title),
+                    title_en=title.get("en") if isinstance(title, dict) else None,
+                    bank=(content.get("draw") or [{}])[0].get("bank", ""),
+                )
+            else:
+                quiz_draft = drafts.new(QuizDraft, user, content=content, assessment_id=quiz.id)
+            _replace(quiz_draft, content, user)
+        for slug, content in pack["scenarios"].items():
+            scenario = db.session.scalar(select(Scenario).where(Scenario.slug == slug))
+            if scenario is None:  # new: not offered until published
+                scenario = Scenario(slug=slug, retired_at=utcnow())
+                db.session.add(scenario)
+                db.session.flush()
             draft_row = drafts.new(ScenarioDraft, user, content=content, scenario_id=scenario.id)
-        else:
-            draft_row = scenario_drafts.start_draft(scenario, user)
-        _replace(draft_row, content, user)
-    for filename, body in pack["media"].items():
-        exists = db.session.scalar(select(CourseImage).where(CourseImage.filename == filename))
-        if exists is None:
-            images.store(course, user, io.BytesIO(body), filename)
+            _replace(draft_row, content, user)
+        for filename, body in pack["media"].items():
+            exists = db.session.scalar(select(CourseImage).where(CourseImage.filename == filename))
+            if exists is None:
+                images.store(course, user, io.BytesIO(body), filename)
+    except IntegrityError as exc:  # a draft was opened meanwhile: the database refused a second
+        raise PackProblems(
+            _l("Nothing was imported."),
+            [str(_l("Someone opened a draft of this content meanwhile: try again."))],
+        ) from exc
     record_event(
         "course.pack_imported",
         actor=user,

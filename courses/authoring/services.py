@@ -130,7 +130,13 @@ def start_draft(course: Course, user, *, from_version: CourseVersion | None = No
         raise DraftExists()
 
     def content() -> dict:
-        body = course_services.version_as_dict(from_version or course.current_version)
+        base = from_version or course.current_version
+        if base is None:  # made on the web and never published: reopen its last draft
+            body = drafts.last_content(CourseDraft, course_id=course.id)
+            if body is None:
+                raise DomainError(_l("This course has nothing to edit yet."))
+            return body
+        body = course_services.version_as_dict(base)
         body["version"] = next_label(course)
         return body
 
@@ -140,6 +146,7 @@ def start_draft(course: Course, user, *, from_version: CourseVersion | None = No
         content,
         basis=lambda body: {key: spanish_basis(row) for key, row in body["lessons"].items()},
         extra={"base_version_id": course.current_version_id},
+        editors=(user.id,) if from_version is not None else (),
         course_id=course.id,
     )
     if from_version is not None:
@@ -317,8 +324,7 @@ def publish(draft: CourseDraft, user, seen: int, change_note: str) -> CourseVers
     if problems:
         raise PublishRefused(_l("The draft cannot be published yet."), problems)
     doc = validate(draft.content)
-    if not drafts.close(draft, "published", seen=seen):
-        raise DraftClosed()
+    drafts.close_for_publishing(draft, seen)
     now = draft.closed_at
     version = course_services.create_version(
         course,

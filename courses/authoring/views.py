@@ -4,16 +4,17 @@ Every edit goes into the course's draft; learners see nothing until it is publis
 new version, and learners already enrolled stay on the version they started.
 """
 
+import io
 from functools import wraps
 
 from flask import (
     Blueprint,
-    Response,
     abort,
     flash,
     redirect,
     render_template,
     request,
+    send_file,
     send_from_directory,
     url_for,
 )
@@ -330,10 +331,13 @@ def start_draft(slug: str):
     _author_or_403(course)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    if course.current_version is None and services.open_draft(course) is None:
-        abort(404)
-    services.start_draft(course, current_user)
-    db.session.commit()
+    try:
+        services.start_draft(course, current_user)
+    except DomainError as exc:
+        db.session.rollback()
+        _flash_error(exc)
+    else:
+        db.session.commit()
     return redirect(url_for("authoring.course", slug=slug))
 
 
@@ -459,10 +463,13 @@ def structure(course: Course, draft: CourseDraft):
     op = request.form.get("op", "")
     module_id = request.form.get("module", "")
     index = request.form.get("index", type=int, default=-1)
-    also: tuple[str, ...] = ()
+    new_lesson = (request.form.get("lesson_key") or "").strip()
+    adds_lesson = op == "add_item" and request.form.get("kind") == "lesson" and new_lesson
+    # A lesson added here is a new part: its revision starts now (a stale editor of a removed
+    # lesson with the same key cannot overwrite it).
+    also = (f"lesson:{new_lesson}",) if adds_lesson else ()
 
     def change(content, basis):
-        nonlocal also
         if op == "add_module":
             edits.add_module(
                 content,
@@ -490,14 +497,13 @@ def structure(course: Course, draft: CourseDraft):
             }.get(kind)
             if ref is None:
                 raise DomainError(_l("Choose what to add."))
-            created = edits.add_item(
+            edits.add_item(
                 content,
                 request.form.get("module_id", ""),
                 kind,
                 ref.strip(),
                 request.form.get("lesson_title"),
             )
-            also = (created,) if created != "structure" else ()
         elif op in ("item_up", "item_down"):
             edits.move_item(content, module_id, index, -1 if op == "item_up" else 1)
         elif op in ("optional", "required"):
@@ -881,10 +887,11 @@ def export_pack(slug: str):
         _flash_error(exc)
         return redirect(url_for("authoring.course", slug=slug))
     label = course.current_version.label
-    return Response(
-        data,
+    return send_file(
+        io.BytesIO(data),
         mimetype="application/zip",
-        headers={"Content-Disposition": f'attachment; filename="{slug}-{label}.zip"'},
+        as_attachment=True,
+        download_name=f"{slug}-{label}.zip",
     )
 
 

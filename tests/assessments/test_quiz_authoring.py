@@ -145,3 +145,16 @@ def test_new_settings_apply_to_new_attempts_only(quizzes, client, login, trainer
     assert summary.diverged == ["muestra-final"]
     db.session.refresh(quiz)
     assert quiz.definition["pass_mark"] == 95.0
+
+
+def test_a_quiz_whose_file_is_gone_still_opens(quizzes, client, login, trainer):
+    db.session.add(
+        Assessment(slug="fantasma", version=1, content_hash="x", title_es="Fantasma", definition={})
+    )
+    db.session.commit()
+    login(trainer)
+    assert client.get(f"{BASE}/fantasma").status_code == 200
+    response = client.post(f"{BASE}/fantasma/borrador", follow_redirects=True)
+    assert response.status_code == 200 and "no está en este servidor" in response.get_data(
+        as_text=True
+    )

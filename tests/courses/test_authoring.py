@@ -546,3 +546,101 @@ def test_the_review_queue_lists_drafts_waiting_for_others(course, client, login,
     login(reviewer)
     page = client.get("/autoria/").get_data(as_text=True)
     assert "Esperan su revisión" in page and f'href="{BASE}"' in page
+
+
+def test_a_draft_warns_when_a_newer_version_was_published_meanwhile(
+    course, client, login, trainer, app, tmp_path, runner
+):
+    login(trainer)
+    start(client)
+    draft = db.session.scalar(select(CourseDraft))
+    assert draft.base_version_id == course.current_version_id
+    # The files change and are force-loaded while the draft is open.
+    folder = tmp_path / "courses"
+    shutil.copytree(DATA / "courses", folder)
+    lesson = folder / "muestra-consular" / "lessons" / "02-acceso.md"
+    lesson.write_text(lesson.read_text(encoding="utf-8") + "\nOtra línea.\n", encoding="utf-8")
+    app.config["COURSES_CONTENT_DIR"] = str(folder)
+    assert runner.invoke(args=["content", "sync"]).exit_code == 0
+    assert "Se publicó una versión más reciente" in client.get(BASE).get_data(as_text=True)
+
+
+def test_force_reloads_the_files_even_when_they_did_not_change(course, client, login, trainer):
+    course.requires_review = False
+    db.session.commit()
+    login(trainer)
+    start(client)
+    client.post(LESSON, data=lesson_form(client, body_es="## Web\n\nEditado en la web.\n"))
+    assert publish(client).status_code == 302
+    db.session.expire_all()
+    summary = course_services.sync_courses(
+        content_source.load(), force=frozenset({"muestra-consular"})
+    )
+    db.session.commit()
+    db.session.expire_all()
+    course = db.session.scalar(select(Course).filter_by(slug="muestra-consular"))
+    assert summary.new_versions == ["muestra-consular"]
+    assert course.current_version.origin == "files" and course.diverged_at is None
+
+
+def test_whoever_starts_a_rollback_cannot_approve_it(course, client, login, trainer, reviewer):
+    course.requires_review = False
+    db.session.commit()
+    login(trainer)
+    start(client)
+    client.post(LESSON, data=lesson_form(client, body_es="## V2\n\nSegunda.\n"))
+    publish(client)
+    course.requires_review = True
+    db.session.commit()
+    login(reviewer)
+    client.post(f"{BASE}/versiones/1/restaurar")
+    draft = db.session.scalar(select(CourseDraft).where(CourseDraft.closed_at.is_(None)))
+    client.post(f"{BASE}/revisar", data={"revision": draft.revision, "decision": "approve"})
+    db.session.refresh(draft)
+    assert reviewer.id in draft.editor_ids and draft.approved_by_id is None
+
+
+def test_a_course_made_on_the_web_can_be_reopened_after_its_draft_was_discarded(
+    client, login, trainer
+):
+    login(trainer)
+    client.post(
+        "/autoria/cursos/nuevo",
+        data={
+            "slug": "nuevo-curso",
+            "code": "DH-301",
+            "family": "derechos-humanos",
+            "title_es": "Nuevo",
+        },
+    )
+    client.post("/autoria/cursos/nuevo-curso/descartar")
+    assert "Editar: iniciar un borrador" in client.get("/autoria/cursos/nuevo-curso").get_data(
+        as_text=True
+    )
+    assert client.post("/autoria/cursos/nuevo-curso/borrador").status_code == 302
+    draft = db.session.scalar(select(CourseDraft).where(CourseDraft.closed_at.is_(None)))
+    assert draft is not None and draft.content["slug"] == "nuevo-curso"
+
+
+def test_a_lesson_added_again_is_a_new_part(course, client, login, trainer):
+    login(trainer)
+    start(client)
+    stale = lesson_form(client)  # opened before the lesson is removed and added again
+    draft = db.session.scalar(select(CourseDraft))
+    for data in (
+        {"op": "remove_item", "module": "fundamentos", "index": "0"},
+        {
+            "op": "add_item",
+            "module_id": "fundamentos",
+            "kind": "lesson",
+            "lesson_key": "01-notificacion",
+            "lesson_title": "Otra lección",
+        },
+    ):
+        db.session.refresh(draft)
+        data["revision"] = str(drafts.part_revision(draft, "structure"))
+        assert client.post(f"{BASE}/estructura", data=data).status_code == 302
+    response = client.post(LESSON, data=stale)
+    assert response.status_code == 200  # refused: the lesson changed since the form was opened
+    db.session.refresh(draft)
+    assert draft.content["lessons"]["01-notificacion"]["es"]["title"] == "Otra lección"

@@ -120,3 +120,13 @@ def test_the_pack_command_writes_the_zip(course, runner, tmp_path):
     assert "courses/muestra-consular/course.yaml" in zipfile.ZipFile(out).namelist()
     missing = runner.invoke(args=["courses", "pack", "no-existe", str(out)])
     assert missing.exit_code != 0 and "No hay ningún curso" in missing.output
+
+
+def test_odd_manifests_and_damaged_entries_are_refused_not_crashed(course, client, login, trainer):
+    login(trainer)
+    for manifest in (b"[]", b'{"course": []}', b"no es json"):
+        response = client.post(
+            "/autoria/paquetes",
+            data={"file": (io.BytesIO(zip_of({"aula-pack.json": manifest})), "raro.zip")},
+        )
+        assert response.status_code == 422
