@@ -166,6 +166,25 @@ def last_content(model, **key) -> dict | None:
     return copy.deepcopy(row.content) if row is not None else None
 
 
+def published_or_last(model, read: Callable[[], dict], **key) -> Callable[[], dict]:
+    """What a new draft starts from: ``read()``, the published content.
+
+    For something made on the web or imported and never published (``read()`` refuses), the
+    content of its last draft.
+    """
+
+    def content() -> dict:
+        try:
+            return read()
+        except DomainError:
+            last = last_content(model, **key)
+            if last is None:
+                raise
+            return last
+
+    return content
+
+
 def part_revision(draft: DraftMixin, part: str) -> int:
     """The draft revision at which ``part`` last changed (0: never on this draft)."""
     return int((draft.part_revisions or {}).get(part, 0))

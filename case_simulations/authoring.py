@@ -63,7 +63,10 @@ def open_draft(scenario: Scenario) -> ScenarioDraft | None:
 def start_draft(scenario: Scenario, user) -> ScenarioDraft:
     """Open the scenario's draft (the same one when it is already open)."""
     require_author(user)
-    return drafts.start(ScenarioDraft, user, lambda: raw_files(scenario), scenario_id=scenario.id)
+    content = drafts.published_or_last(
+        ScenarioDraft, lambda: raw_files(scenario), scenario_id=scenario.id
+    )
+    return drafts.start(ScenarioDraft, user, content, scenario_id=scenario.id)
 
 
 def check(content: dict, slug: str) -> tuple[ScenarioDoc, Analysis]:

@@ -43,16 +43,9 @@ def open_draft(quiz: Assessment) -> QuizDraft | None:
 def start_draft(quiz: Assessment, user) -> QuizDraft:
     """Open the quiz's draft (the same one when it is already open)."""
     require_author(user)
-
-    def content() -> dict:
-        try:
-            return raw_definition(quiz)
-        except DomainError:  # made on the web or imported, never published: reopen its draft
-            last = drafts.last_content(QuizDraft, assessment_id=quiz.id)
-            if last is None:
-                raise
-            return last
-
+    content = drafts.published_or_last(
+        QuizDraft, lambda: raw_definition(quiz), assessment_id=quiz.id
+    )
     return drafts.start(QuizDraft, user, content, assessment_id=quiz.id)
 
 

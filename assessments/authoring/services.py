@@ -137,16 +137,7 @@ def open_draft(bank: QuestionBank) -> BankDraft | None:
 def start_draft(bank: QuestionBank, user) -> BankDraft:
     """Open the bank's draft (the same one when it is already open)."""
     require_author(user)
-
-    def content() -> dict:
-        try:
-            return raw_bank(bank)
-        except DomainError:  # made on the web or imported, never published: reopen its draft
-            last = drafts.last_content(BankDraft, bank_id=bank.id)
-            if last is None:
-                raise
-            return last
-
+    content = drafts.published_or_last(BankDraft, lambda: raw_bank(bank), bank_id=bank.id)
     return drafts.start(BankDraft, user, content, bank_id=bank.id)
 
 

@@ -113,3 +113,28 @@ def test_learners_cannot_open_scenario_authoring(scenario, client, login, learne
     assert client.get(BASE).status_code == 403
     assert client.get(f"{BASE}/probar").status_code == 403
     assert db.session.scalar(select(Scenario).filter_by(slug="muestra-reten")).diverged_at is None
+
+
+def test_a_scenario_that_came_in_a_pack_reopens_after_its_draft_was_discarded(
+    scenario, client, login, trainer
+):
+    from app import drafts
+    from app.db import utcnow
+
+    fresh = Scenario(slug="de-paquete", retired_at=utcnow())
+    db.session.add(fresh)
+    db.session.flush()
+    row = drafts.new(
+        ScenarioDraft, trainer, content={"es": "slug: de-paquete\n", "en": ""}, scenario_id=fresh.id
+    )
+    drafts.close(row, "discarded")
+    db.session.commit()
+    login(trainer)
+    assert client.get("/autoria/simulaciones/de-paquete").status_code == 200
+    assert client.post("/autoria/simulaciones/de-paquete/borrador").status_code == 302
+    reopened = db.session.scalar(
+        select(ScenarioDraft).where(
+            ScenarioDraft.scenario_id == fresh.id, ScenarioDraft.closed_at.is_(None)
+        )
+    )
+    assert reopened is not None and reopened.content["es"] == "slug: de-paquete\n"
