@@ -6,7 +6,7 @@ draft, and the service functions that approve, publish or discard it (and audit 
 
 from collections.abc import Callable
 
-from flask import abort, flash
+from flask import abort, flash, request
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import HiddenField, TextAreaField
@@ -67,7 +67,7 @@ def people_of(draft) -> dict:
     return {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(ids)))}
 
 
-def _run(action: Callable[[], object], success: str | None) -> bool:
+def run_step(action: Callable[[], object], success: str | None = None) -> bool:
     """Run a state change, commit and flash ``success``; on refusal roll back and say why."""
     try:
         action()
@@ -81,11 +81,30 @@ def _run(action: Callable[[], object], success: str | None) -> bool:
     return True
 
 
+def start(item, user, start_with: Callable) -> None:
+    """POST step: open the item's draft with ``start_with(item, user)`` (the same if open)."""
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    run_step(lambda: start_with(item, user))
+
+
+def create(form, create_with: Callable[[], object]):
+    """POST step of a "new …" form: the created item, or None with the refusal on ``form.slug``."""
+    try:
+        created = create_with()
+    except DomainError as exc:
+        db.session.rollback()
+        form.slug.errors = [*form.slug.errors, str(exc.message)]
+        return None
+    db.session.commit()
+    return created
+
+
 def request_review(draft, user, ask: Callable) -> None:
     """POST step: put the draft in the review queue with ``ask(draft, user)``."""
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    _run(
+    run_step(
         lambda: ask(draft, user),
         _("Review requested: the other trainers see the draft in their queue."),
     )
@@ -97,12 +116,12 @@ def review(draft, user, approve: Callable, request_changes: Callable) -> None:
     if not form.validate_on_submit():
         abort(400)
     if form.decision.data == "approve":
-        _run(
+        run_step(
             lambda: approve(draft, user, form.seen(), form.comment.data),
             _("Draft approved: an author can publish it now."),
         )
     elif form.comment.data:
-        _run(
+        run_step(
             lambda: request_changes(draft, user, form.comment.data),
             _("Changes requested: the authors see your comment."),
         )
@@ -114,7 +133,31 @@ def discard(draft, user, close: Callable) -> None:
     """POST step: close the draft without publishing."""
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    _run(lambda: close(draft, user), _("Draft discarded. The published version is unchanged."))
+    run_step(lambda: close(draft, user), _("Draft discarded. The published version is unchanged."))
+
+
+def publish_page(draft, user, publish_with: Callable, message: Callable[[object], str]):
+    """GET/POST of a publish page: returns (form, outcome).
+
+    The outcome is "published" (with ``message(result)`` flashed), "closed" (a double
+    submit), "refused" (the reason flashed) or None (show the form).
+    """
+    form = PublishForm()
+    if request.method == "GET":
+        form.revision.data = str(draft.revision)
+        return form, None
+    if not form.validate_on_submit():
+        return form, None
+    outcome, result = publish(draft, user, form, publish_with)
+    if outcome == "published":
+        flash(message(result), "success")
+    return form, outcome
+
+
+def no_draft_to_publish():
+    """On a publish page without a draft: a double submit is told so; both go back."""
+    if request.method == "POST":
+        flash(_("This draft was already published or discarded."), "info")
 
 
 def publish(draft, user, form: PublishForm, publish_with: Callable) -> tuple[str, object]:

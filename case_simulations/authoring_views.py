@@ -10,7 +10,7 @@ from wtforms import SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from app import draft_views, drafts
-from app.draft_views import PublishForm, ReviewForm, RevisionForm
+from app.draft_views import ReviewForm, RevisionForm
 from app.errors import DomainError
 from app.extensions import db
 from app.forms import ConfirmForm
@@ -207,16 +207,7 @@ def play(scenario: Scenario, draft: ScenarioDraft):
 @bp.post(f"/{SLUG}/borrador")
 def start_draft(slug: str):
     """Open the scenario's draft (the same one if it is already open)."""
-    scenario = _scenario(slug)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    try:
-        authoring.start_draft(scenario, current_user)
-    except DomainError as exc:
-        db.session.rollback()
-        flash(str(exc.message), "danger")
-    else:
-        db.session.commit()
+    draft_views.start(_scenario(slug), current_user, authoring.start_draft)
     return redirect(url_for("scenario_authoring.scenario", slug=slug))
 
 
@@ -242,25 +233,19 @@ def publish(slug: str):
     scenario = _scenario(slug)
     draft = authoring.open_draft(scenario)
     if draft is None:
-        if request.method == "POST":
-            flash(_("This draft was already published or discarded."), "info")
+        draft_views.no_draft_to_publish()
         return redirect(url_for("scenario_authoring.scenario", slug=slug))
-    form = PublishForm()
-    if request.method == "GET":
-        form.revision.data = str(draft.revision)
-    elif form.validate_on_submit():
-        outcome, version = draft_views.publish(draft, current_user, form, authoring.publish)
-        if outcome == "closed":
-            return redirect(url_for("scenario_authoring.scenario", slug=slug))
-        if outcome == "published":
-            flash(
-                _(
-                    "Scenario version %(number)d published. Runs already started keep theirs.",
-                    number=version.number,
-                ),
-                "success",
-            )
-            return redirect(url_for("scenario_authoring.scenario", slug=slug))
+    form, outcome = draft_views.publish_page(
+        draft,
+        current_user,
+        authoring.publish,
+        lambda version: _(
+            "Scenario version %(number)d published. Runs already started keep theirs.",
+            number=version.number,
+        ),
+    )
+    if outcome in ("published", "closed"):
+        return redirect(url_for("scenario_authoring.scenario", slug=slug))
     return render_template(
         "scenario_authoring/publish.html",
         scenario=scenario,

@@ -8,7 +8,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from app import draft_views, drafts
-from app.draft_views import PublishForm, ReviewForm
+from app.draft_views import ReviewForm
 from app.errors import DomainError
 from app.extensions import db
 from app.forms import ConfirmForm
@@ -74,21 +74,19 @@ def new_quiz():
         )
     ]
     if form.validate_on_submit():
-        try:
-            quiz, _draft = quizzes.create_quiz(
+        created = draft_views.create(
+            form,
+            lambda: quizzes.create_quiz(
                 current_user,
                 slug=form.slug.data,
                 title_es=form.title_es.data,
                 title_en=form.title_en.data or None,
                 bank=form.bank.data,
-            )
-        except DomainError as exc:
-            db.session.rollback()
-            form.slug.errors = [*form.slug.errors, str(exc.message)]
-        else:
-            db.session.commit()
+            ),
+        )
+        if created:
             flash(_("Quiz created: set its draw rules and settings, then publish it."), "success")
-            return redirect(url_for("quiz_authoring.quiz", slug=quiz.slug))
+            return redirect(url_for("quiz_authoring.quiz", slug=created[0].slug))
     return render_template("quiz_authoring/new.html", form=form)
 
 
@@ -169,16 +167,7 @@ def quiz(slug: str):
 @bp.post(f"/{SLUG}/borrador")
 def start_draft(slug: str):
     """Open the quiz's draft (the same one if it is already open)."""
-    quiz = _quiz(slug)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    try:
-        quizzes.start_draft(quiz, current_user)
-    except DomainError as exc:
-        db.session.rollback()
-        flash(str(exc.message), "danger")
-    else:
-        db.session.commit()
+    draft_views.start(_quiz(slug), current_user, quizzes.start_draft)
     return redirect(url_for("quiz_authoring.quiz", slug=slug))
 
 
@@ -204,26 +193,19 @@ def publish(slug: str):
     quiz = _quiz(slug)
     draft = quizzes.open_draft(quiz)
     if draft is None:
-        if request.method == "POST":
-            flash(_("This draft was already published or discarded."), "info")
+        draft_views.no_draft_to_publish()
         return redirect(url_for("quiz_authoring.quiz", slug=slug))
-    form = PublishForm()
-    if request.method == "GET":
-        form.revision.data = str(draft.revision)
-    elif form.validate_on_submit():
-        outcome, published = draft_views.publish(draft, current_user, form, quizzes.publish)
-        if outcome == "closed":
-            return redirect(url_for("quiz_authoring.quiz", slug=slug))
-        if outcome == "published":
-            flash(
-                _(
-                    "Quiz version %(number)d published. Attempts already started keep their "
-                    "settings.",
-                    number=published.version,
-                ),
-                "success",
-            )
-            return redirect(url_for("quiz_authoring.quiz", slug=slug))
+    form, outcome = draft_views.publish_page(
+        draft,
+        current_user,
+        quizzes.publish,
+        lambda published: _(
+            "Quiz version %(number)d published. Attempts already started keep their settings.",
+            number=published.version,
+        ),
+    )
+    if outcome in ("published", "closed"):
+        return redirect(url_for("quiz_authoring.quiz", slug=slug))
     return render_template(
         "quiz_authoring/publish.html",
         quiz=quiz,

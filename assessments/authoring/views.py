@@ -7,7 +7,7 @@ from flask_login import current_user
 from sqlalchemy import func, select
 
 from app import draft_views, drafts
-from app.draft_views import PublishForm, ReviewForm, RevisionForm
+from app.draft_views import ReviewForm, RevisionForm
 from app.errors import DomainError
 from app.extensions import db
 from app.forms import ConfirmForm
@@ -129,16 +129,7 @@ def _new_form() -> NewQuestionForm:
 @bp.post(f"/{SLUG}/borrador")
 def start_draft(slug: str):
     """Open the bank's draft (the same one if it is already open)."""
-    bank = _bank(slug)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    try:
-        services.start_draft(bank, current_user)
-    except DomainError as exc:
-        db.session.rollback()
-        flash(str(exc.message), "danger")
-    else:
-        db.session.commit()
+    draft_views.start(_bank(slug), current_user, services.start_draft)
     return redirect(url_for("bank_authoring.bank", slug=slug))
 
 
@@ -371,28 +362,22 @@ def publish(slug: str):
     bank = _bank(slug)
     draft = services.open_draft(bank)
     if draft is None:
-        if request.method == "POST":
-            flash(_("This draft was already published or discarded."), "info")
+        draft_views.no_draft_to_publish()
         return redirect(url_for("bank_authoring.bank", slug=slug))
-    form = PublishForm()
-    if request.method == "GET":
-        form.revision.data = str(draft.revision)
-    elif form.validate_on_submit():
-        outcome, summary = draft_views.publish(draft, current_user, form, services.publish)
-        if outcome == "closed":
-            return redirect(url_for("bank_authoring.bank", slug=slug))
-        if outcome == "published":
-            flash(
-                _(
-                    "Bank published: %(new)d new questions, %(changed)d changed, %(retired)d "
-                    "retired. Attempts already started keep the versions they showed.",
-                    new=summary.new_questions,
-                    changed=summary.new_question_versions,
-                    retired=summary.retired_questions,
-                ),
-                "success",
-            )
-            return redirect(url_for("bank_authoring.bank", slug=slug))
+    form, outcome = draft_views.publish_page(
+        draft,
+        current_user,
+        services.publish,
+        lambda summary: _(
+            "Bank published: %(new)d new questions, %(changed)d changed, %(retired)d "
+            "retired. Attempts already started keep the versions they showed.",
+            new=summary.new_questions,
+            changed=summary.new_question_versions,
+            retired=summary.retired_questions,
+        ),
+    )
+    if outcome in ("published", "closed"):
+        return redirect(url_for("bank_authoring.bank", slug=slug))
     return render_template(
         "bank_authoring/publish.html",
         bank=bank,
@@ -485,18 +470,16 @@ def new_bank():
     """Create a question bank on the web (published once it holds questions)."""
     form = NewBankForm()
     if form.validate_on_submit():
-        try:
-            bank = services.create_bank(
+        bank = draft_views.create(
+            form,
+            lambda: services.create_bank(
                 current_user,
                 slug=form.slug.data,
                 title_es=form.title_es.data,
                 title_en=form.title_en.data or None,
-            )
-        except DomainError as exc:
-            db.session.rollback()
-            form.slug.errors = [*form.slug.errors, str(exc.message)]
-        else:
-            db.session.commit()
+            ),
+        )
+        if bank:
             flash(_("Bank created: add its questions, then publish it."), "success")
             return redirect(url_for("bank_authoring.bank", slug=bank.slug))
     return render_template("bank_authoring/new.html", form=form)

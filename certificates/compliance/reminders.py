@@ -214,24 +214,24 @@ def send_reminders(
         ).all()
     )
     outcome = Outcome()
-    todo = []
+    to_send = []
     for reminder in planned:
         if (reminder.assignment_id, reminder.rung, reminder.recipient_id) in already:
             outcome.already_sent += 1
         else:
-            todo.append(reminder)
+            to_send.append(reminder)
     if dry_run:
-        outcome.planned = todo
+        outcome.planned = to_send
         return outcome
-    people = {r.recipient_id for r in todo} | {r.person_id for r in todo}
+    people = {r.recipient_id for r in to_send} | {r.person_id for r in to_send}
     recipients = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(people)))}
     courses = {
         c.id: c
         for c in db.session.scalars(
-            select(Course).where(Course.id.in_({r.course_id for r in todo}))
+            select(Course).where(Course.id.in_({r.course_id for r in to_send}))
         )
     }
-    for reminder in progress(todo) if progress else todo:
+    for reminder in progress(to_send) if progress else to_send:
         if not recipients[reminder.recipient_id].is_active:
             continue
         if not _claim(reminder):

@@ -24,7 +24,7 @@ from sqlalchemy import select
 from app import draft_views, drafts
 from app.auth.models import User, UserRole
 from app.content_registry import known_slugs
-from app.draft_views import PublishForm, ReviewForm, RevisionForm
+from app.draft_views import ReviewForm, RevisionForm
 from app.errors import DomainError
 from app.extensions import db
 from app.forms import ConfirmForm
@@ -248,22 +248,20 @@ def new_course():
     form = NewCourseForm()
     form.family.choices = _family_choices()
     if form.validate_on_submit():
-        try:
-            course, _draft = services.create_course(
+        created = draft_views.create(
+            form,
+            lambda: services.create_course(
                 current_user,
                 slug=form.slug.data,
                 code=form.code.data,
                 family=form.family.data,
                 title_es=form.title_es.data,
                 title_en=form.title_en.data or None,
-            )
-        except DomainError as exc:
-            db.session.rollback()
-            form.slug.errors = [*form.slug.errors, str(exc.message)]
-        else:
-            db.session.commit()
+            ),
+        )
+        if created:
             flash(_("Course created. Write its first lesson, then publish it."), "success")
-            return redirect(url_for("authoring.course", slug=course.slug))
+            return redirect(url_for("authoring.course", slug=created[0].slug))
     return render_template("authoring/new_course.html", form=form)
 
 
@@ -329,15 +327,7 @@ def start_draft(slug: str):
     """Open the course's draft (the same one if it is already open)."""
     course = _course(slug)
     _author_or_403(course)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    try:
-        services.start_draft(course, current_user)
-    except DomainError as exc:
-        db.session.rollback()
-        _flash_error(exc)
-    else:
-        db.session.commit()
+    draft_views.start(course, current_user, services.start_draft)
     return redirect(url_for("authoring.course", slug=slug))
 
 
@@ -725,29 +715,23 @@ def publish(slug: str):
     _author_or_403(course)
     draft = services.open_draft(course)
     if draft is None:
-        if request.method == "POST":
-            flash(_("This draft was already published or discarded."), "info")
-            return redirect(url_for("authoring.versions", slug=slug))
-        return redirect(url_for("authoring.course", slug=slug))
-    form = PublishForm()
-    if request.method == "GET":
-        form.revision.data = str(draft.revision)
-    elif form.validate_on_submit():
-        outcome, version = draft_views.publish(draft, current_user, form, services.publish)
-        if outcome == "closed":
-            return redirect(url_for("authoring.versions", slug=slug))
-        if outcome == "refused":
-            form.revision.data = str(services.open_draft(course).revision)
-        else:
-            flash(
-                _(
-                    "Version %(number)d published. New enrolments start on it; learners "
-                    "already enrolled stay on their version.",
-                    number=version.number,
-                ),
-                "success",
-            )
-            return redirect(url_for("authoring.versions", slug=slug))
+        draft_views.no_draft_to_publish()
+        target = "authoring.versions" if request.method == "POST" else "authoring.course"
+        return redirect(url_for(target, slug=slug))
+    form, outcome = draft_views.publish_page(
+        draft,
+        current_user,
+        services.publish,
+        lambda version: _(
+            "Version %(number)d published. New enrolments start on it; learners "
+            "already enrolled stay on their version.",
+            number=version.number,
+        ),
+    )
+    if outcome in ("published", "closed"):
+        return redirect(url_for("authoring.versions", slug=slug))
+    if outcome == "refused":
+        form.revision.data = str(services.open_draft(course).revision)
     current = course.current_version
     sections = diff.compare(
         course_services.version_as_dict(current) if current else _empty(draft.content),
