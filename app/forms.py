@@ -5,7 +5,8 @@ from wtforms import HiddenField, SelectField, SelectMultipleField, StringField, 
 from wtforms.validators import DataRequired, InputRequired, Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from app.i18n import LANGUAGE_NAMES, _l
+from app.i18n import LANGUAGE_NAMES, _l, language
+from app.legal import registry
 
 
 def strip_text(value):
@@ -26,6 +27,13 @@ class MultiCheckboxField(SelectMultipleField):
 
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
+
+
+def legal_choices() -> list[tuple[str, str]]:
+    """Every provision of the legal registry as a checkbox choice, cited in the user's language."""
+    locale = language()
+    rows = sorted(registry().provisions.values(), key=lambda p: (p.instrument.id, p.id))
+    return [(p.id, f"{p.citation(locale)} — {p.title.get(locale)}") for p in rows]
 
 
 class ConfirmForm(FlaskForm):

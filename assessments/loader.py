@@ -313,6 +313,43 @@ def _overlay(path: Path, errors) -> tuple[dict | None, Document | None]:
     return questions, doc
 
 
+OVERLAY_GROUPS = (
+    ("options", ("text", "feedback")),
+    ("pairs", ("prompt", "answer")),
+    ("items", ("text",)),
+)
+
+
+def lay_over(spec: dict, texts: dict) -> list[tuple[str, str]]:
+    """Lay English ``texts`` over ``spec`` in place (ids, keys and weights stay Spanish).
+
+    :returns: the (group, id) entries of the overlay that name no entry of the question.
+    """
+    missing = []
+    for name in OVERLAY_TEXT_KEYS & set(texts):
+        spec[name] = texts[name]
+    for group, fields in OVERLAY_GROUPS:
+        if group not in texts:
+            continue
+        entries = texts[group] or {}
+        if not isinstance(entries, dict):
+            missing.append((group, ""))
+            continue
+        by_id = {str(item["id"]): item for item in spec.get(group, []) if isinstance(item, dict)}
+        for item_id, values in entries.items():
+            target = by_id.get(str(item_id))
+            if target is None or not isinstance(values, dict):
+                missing.append((group, item_id))
+                continue
+            for name in fields:
+                if name in values:
+                    target[name] = values[name]
+    if "answers" in texts:
+        # Accepted short answers differ by language: the overlay replaces the list.
+        spec["answers"] = texts["answers"]
+    return missing
+
+
 def _apply_overlay(question: QuestionDoc, texts, doc: Document, key, errors) -> dict | None:
     """The question's spec with English texts laid over it (ids, keys and weights kept)."""
     if not isinstance(texts, dict):
@@ -321,31 +358,10 @@ def _apply_overlay(question: QuestionDoc, texts, doc: Document, key, errors) -> 
     spec = copy.deepcopy(question.spec_es)
     allowed = OVERLAY_TEXT_KEYS | {"options", "pairs", "items", "answers"}
     errors.extend(doc.unknown_keys(key, texts, allowed))
-    for name in OVERLAY_TEXT_KEYS & set(texts):
-        spec[name] = texts[name]
-    for group, fields in (
-        ("options", ("text", "feedback")),
-        ("pairs", ("prompt", "answer")),
-        ("items", ("text",)),
-    ):
-        if group not in texts:
-            continue
-        by_id = {str(item["id"]): item for item in spec.get(group, [])}
-        for item_id, values in (texts[group] or {}).items():
-            target = by_id.get(str(item_id))
-            if target is None or not isinstance(values, dict):
-                errors.append(
-                    doc.error(
-                        (*key, group, item_id), _l("no %(group)s entry with this id", group=group)
-                    )
-                )
-                continue
-            for name in fields:
-                if name in values:
-                    target[name] = values[name]
-    if "answers" in texts:
-        # Accepted short answers differ by language: the overlay replaces the list.
-        spec["answers"] = texts["answers"]
+    for group, item_id in lay_over(spec, texts):
+        errors.append(
+            doc.error((*key, group, item_id), _l("no %(group)s entry with this id", group=group))
+        )
     for path, message in question_type(question.type).validate(spec):
         errors.append(doc.error((*key, *path), message))
     return spec

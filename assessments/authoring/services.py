@@ -28,6 +28,7 @@ from assessments import gift
 from assessments.authoring.models import BankDraft
 from assessments.content_source import folders
 from assessments.loader import (
+    OVERLAY_GROUPS,
     OVERLAY_TEXT_KEYS,
     SLUG,
     BankDoc,
@@ -169,12 +170,17 @@ def overlay_of(content: dict) -> dict:
     return dict(((content.get("en") or {}).get("questions")) or {})
 
 
-def question_texts(content: dict, qid: str) -> tuple[str, str]:
-    """The question's Spanish YAML and its English overlay YAML, as the editor shows them."""
+def question_entry(content: dict, qid: str) -> tuple[dict, dict | None]:
+    """The question's bank entry (Spanish) and its English overlay, if any."""
     row = next((q for q in questions_of(content) if q.get("id") == qid), None)
     if row is None:
         raise DomainError(_l("This question is no longer in the draft."))
-    english = overlay_of(content).get(qid)
+    return copy.deepcopy(row), copy.deepcopy(overlay_of(content).get(qid))
+
+
+def question_texts(content: dict, qid: str) -> tuple[str, str]:
+    """The question's Spanish YAML and its English overlay YAML, as the editor shows them."""
+    row, english = question_entry(content, qid)
     return dump_yaml(row), dump_yaml(english) if english else ""
 
 
@@ -305,6 +311,18 @@ def save_question(
     if row is None:
         raise BankProblems(_l("The question could not be read."), [str(_l("Spanish is required."))])
     translation = read_snippet(english, str(_l("English")))
+    return save_question_entry(draft, user, original, seen, row, translation)
+
+
+def save_question_entry(
+    draft: BankDraft, user, original: str | None, seen: int, row: dict, translation: dict | None
+) -> str:
+    """Add or change one question given as a bank entry and its English overlay; returns its id.
+
+    Nothing is saved unless the whole bank, with this question, is valid.
+    :raises BankProblems: EditConflict: DraftClosed: DomainError:
+    """
+    require_author(user)
     qid = row.get("id")
     if not isinstance(qid, str) or not SLUG.match(qid):
         raise BankProblems(
@@ -501,12 +519,6 @@ def request_review(draft: BankDraft, user) -> None:
 
 # --- question history ----------------------------------------------------------------------
 
-ITEM_GROUPS = (
-    ("options", ("text", "feedback")),
-    ("pairs", ("prompt", "answer")),
-    ("items", ("text",)),
-)
-
 
 def overlay_from(spec_es: dict, spec_en: dict | None) -> dict:
     """The English overlay (texts only, by id) that turns ``spec_es`` into ``spec_en``."""
@@ -516,7 +528,7 @@ def overlay_from(spec_es: dict, spec_en: dict | None) -> dict:
     for name in sorted(OVERLAY_TEXT_KEYS):
         if name in spec_en and spec_en.get(name) != spec_es.get(name):
             out[name] = spec_en[name]
-    for group, fields in ITEM_GROUPS:
+    for group, fields in OVERLAY_GROUPS:
         base = {str(item.get("id")): item for item in spec_es.get(group) or []}
         entries = {}
         for item in spec_en.get(group) or []:

@@ -1,5 +1,6 @@
 """Blueprint "bank_authoring": trainers edit question banks, import GIFT, review and publish."""
 
+import copy
 from functools import wraps
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -10,13 +11,14 @@ from app import draft_views, drafts
 from app.draft_views import ReviewForm, RevisionForm
 from app.errors import DomainError
 from app.extensions import db
-from app.forms import ConfirmForm
+from app.forms import ConfirmForm, legal_choices
 from app.i18n import _
 from app.legal import registry
 from app.security import Role, role_required
-from assessments.authoring import services
+from assessments.authoring import question_form, services
 from assessments.authoring.forms import GiftForm, NewBankForm, NewQuestionForm, QuestionForm
 from assessments.authoring.models import BankDraft
+from assessments.loader import lay_over
 from assessments.models import Question, QuestionBank
 from assessments.presenters import public_view
 from assessments.question_types import QUESTION_TYPES, question_type
@@ -102,6 +104,7 @@ def bank(slug: str):
         overlay=overlay,
         quizzes=services.quizzes_using(bank),
         published=published,
+        type_labels=question_form.TYPE_LABELS,
         requires_review=services.requires_review(bank),
         blockers=services.blockers(draft) if draft else [],
         can_review=draft is not None and drafts.can_review(current_user, draft),
@@ -122,7 +125,7 @@ def bank(slug: str):
 
 def _new_form() -> NewQuestionForm:
     form = NewQuestionForm(formdata=None)
-    form.kind.choices = [(k, k) for k in QUESTION_TYPES]
+    form.kind.choices = [(k, question_form.TYPE_LABELS[k]) for k in QUESTION_TYPES]
     return form
 
 
@@ -140,13 +143,19 @@ def _preview(spanish: str, english: str, locale: str):
         translation = services.read_snippet(english, "en") if locale == "en" else None
     except DomainError:
         return None
+    return _preview_entry(row, translation, locale)
+
+
+def _preview_entry(row: dict | None, translation: dict | None, locale: str):
+    """The preview of a bank entry, in Spanish or with its English texts laid over it."""
     if not row or row.get("type") not in QUESTION_TYPES or not isinstance(row.get("prompt"), str):
         return None
-    spec = dict(row)
-    if translation:
-        for key in ("prompt", "explanation", "feedback_true", "feedback_false", "feedback_other"):
-            if isinstance(translation.get(key), str):
-                spec[key] = translation[key]
+    spec = copy.deepcopy(row)
+    if translation and locale == "en":
+        try:
+            lay_over(spec, translation)
+        except (AttributeError, KeyError, TypeError):
+            return None
     kind = question_type(row["type"])
     try:
         if kind.validate({**spec, "points": 1}):
@@ -224,13 +233,7 @@ def _question_page(bank: QuestionBank, draft: BankDraft, qid: str | None):
                 db.session.rollback()
                 flash(str(exc.message), "warning")
                 form.revision.data = str(exc.revision)
-                current = services.open_draft(bank)
-                if (
-                    qid
-                    and current
-                    and any(q.get("id") == qid for q in services.questions_of(current.content))
-                ):
-                    theirs = services.question_texts(current.content, qid)
+                theirs = _theirs(bank, qid)
             except DomainError as exc:
                 db.session.rollback()
                 problems = _problems(exc)
@@ -249,6 +252,114 @@ def _question_page(bank: QuestionBank, draft: BankDraft, qid: str | None):
         preview=_preview(form.spanish.data or "", form.english.data or "", locale),
         locale=locale,
     )
+
+
+@bp.route(f"/{SLUG}/preguntas/nueva/formulario", methods=["GET", "POST"])
+@with_draft
+def new_question_form(bank: QuestionBank, draft: BankDraft):
+    """Write a new question in a form made for its type (no YAML)."""
+    return _form_page(bank, draft, None)
+
+
+@bp.route(f"/{SLUG}/preguntas/{QID}/formulario", methods=["GET", "POST"])
+@with_draft
+def edit_question_form(bank: QuestionBank, draft: BankDraft, qid: str):
+    """One question in a form: its texts in Spanish and English side by side, row by row."""
+    return _form_page(bank, draft, qid)
+
+
+def _form_page(bank: QuestionBank, draft: BankDraft, qid: str | None):
+    locale = "en" if request.args.get("idioma") == "en" else "es"
+    english = None
+    if qid is None:
+        kind = request.args.get("tipo")
+        if kind not in QUESTION_TYPES:
+            abort(404)
+        entry = question_form.new_entry(kind, (request.args.get("id") or "").strip())
+    else:
+        try:
+            entry, english = services.question_entry(draft.content, qid)
+        except DomainError:
+            abort(404)
+        kind = entry.get("type")
+        if kind not in QUESTION_TYPES:
+            flash(_("This question's type is unknown: edit it as YAML."), "warning")
+            return redirect(url_for("bank_authoring.edit_question", slug=bank.slug, qid=qid))
+    form = question_form.QuestionFieldsForm()
+    form.legal_refs.choices = legal_choices()
+    theirs, preview = None, None
+    if request.method == "GET":
+        form.process(
+            data={
+                **question_form.form_data(entry, english),
+                "revision": drafts.part_revision(draft, f"question:{qid}") if qid else 0,
+            }
+        )
+        if qid is not None:
+            preview = _preview_entry(entry, english, locale)
+    if qid is not None:
+        form.id.data = qid  # a question keeps its id for ever
+    action = request.form.get("action", "")
+    if request.method == "POST" and action.startswith("more-"):
+        # One more empty row; nothing is checked or saved (CSRF is checked for every POST).
+        group = action.removeprefix("more-")
+        if group in question_form.GROUPS.get(kind, ()):
+            rows = getattr(form, group)
+            if len(rows) < question_form.MAX_ROWS:
+                rows.append_entry()
+    elif request.method == "POST" and form.validate_on_submit():
+        built = question_form.entry_from(form, kind)
+        english_spec = None
+        if built.english:
+            english_spec = copy.deepcopy(built.entry)
+            lay_over(english_spec, built.english)
+        if not question_form.place_problems(form, built, kind, english_spec):
+            preview = _preview_entry(built.entry, built.english, locale)
+            if action == "save":
+                try:
+                    saved = services.save_question_entry(
+                        draft, current_user, qid, form.seen(), built.entry, built.english or None
+                    )
+                except drafts.EditConflict as exc:
+                    db.session.rollback()
+                    flash(str(exc.message), "warning")
+                    form.revision.data = str(exc.revision)
+                    theirs = _theirs(bank, qid)
+                except DomainError as exc:
+                    db.session.rollback()
+                    form.group_errors.setdefault("question", []).extend(_problems(exc))
+                else:
+                    db.session.commit()
+                    flash(_("Question saved in the draft."), "success")
+                    return redirect(
+                        url_for("bank_authoring.edit_question_form", slug=bank.slug, qid=saved)
+                    )
+    return render_template(
+        "bank_authoring/question_form.html",
+        bank=bank,
+        draft=draft,
+        qid=qid,
+        kind=kind,
+        kind_label=question_form.TYPE_LABELS[kind],
+        form=form,
+        theirs=theirs,
+        preview=preview,
+        locale=locale,
+        english_url=url_for(
+            request.endpoint, **request.view_args, **(request.args.to_dict() | {"idioma": "en"})
+        ),
+        bank_tags=sorted(
+            {t for q in services.questions_of(draft.content) for t in q.get("tags") or []}
+        ),
+    )
+
+
+def _theirs(bank: QuestionBank, qid: str | None):
+    """The question as the draft holds it now (after someone else's save), as YAML."""
+    current = services.open_draft(bank)
+    if qid and current and any(q.get("id") == qid for q in services.questions_of(current.content)):
+        return services.question_texts(current.content, qid)
+    return None
 
 
 @bp.post(f"/{SLUG}/preguntas/{QID}/quitar")
@@ -304,7 +415,7 @@ def gift_preview(bank: QuestionBank, draft: BankDraft):
         ), 422
     previews = []
     for question in questions:
-        previews.append((question, _preview(services.dump_yaml(question.data), "", "es")))
+        previews.append((question, _preview_entry(question.data, None, "es")))
     return render_template(
         "bank_authoring/gift.html",
         bank=bank,

@@ -27,9 +27,8 @@ from app.content_registry import known_slugs
 from app.draft_views import ReviewForm, RevisionForm
 from app.errors import DomainError
 from app.extensions import db
-from app.forms import ConfirmForm
+from app.forms import ConfirmForm, legal_choices
 from app.i18n import _, _l, language
-from app.legal import registry
 from app.security import Role, role_required
 from assessments.authoring.models import BankDraft, QuizDraft
 from case_simulations.models import ScenarioDraft
@@ -179,12 +178,6 @@ def _position_choices():
         (p.code, p.name_for(language()))
         for p in db.session.scalars(select(Position).order_by(Position.code))
     ]
-
-
-def _legal_choices():
-    locale = language()
-    rows = sorted(registry().provisions.values(), key=lambda p: (p.instrument.id, p.id))
-    return [(p.id, f"{p.citation(locale)} — {p.title.get(locale)}") for p in rows]
 
 
 def _flash_error(exc: DomainError) -> None:
@@ -384,7 +377,7 @@ def edit_lesson(course: Course, draft: CourseDraft, key: str):
         abort(404)
     part = f"lesson:{key}"
     form = LessonForm()
-    form.legal_refs.choices = _legal_choices()
+    form.legal_refs.choices = legal_choices()
     theirs, previews = None, None
     if request.method == "GET":
         es, en = lesson.get("es") or {}, lesson.get("en") or {}

@@ -264,6 +264,22 @@ EXPECTED = {
         "/autoria/bancos/muestra/preguntas/{question}",
         TRAINERS,
     ),
+    ("bank_authoring.new_question_form", "GET"): (
+        "/autoria/bancos/muestra/preguntas/nueva/formulario?tipo=matching&id=q-nueva",
+        TRAINERS,
+    ),
+    ("bank_authoring.new_question_form", "POST"): (
+        "/autoria/bancos/muestra/preguntas/nueva/formulario?tipo=numeric",
+        TRAINERS,
+    ),
+    ("bank_authoring.edit_question_form", "GET"): (
+        "/autoria/bancos/muestra/preguntas/{question}/formulario",
+        TRAINERS,
+    ),
+    ("bank_authoring.edit_question_form", "POST"): (
+        "/autoria/bancos/muestra/preguntas/{question}/formulario",
+        TRAINERS,
+    ),
     ("bank_authoring.remove_question", "POST"): (
         "/autoria/bancos/muestra/preguntas/{question}/quitar",
         TRAINER_POST,

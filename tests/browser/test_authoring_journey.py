@@ -54,3 +54,36 @@ def test_a_lesson_goes_from_draft_to_review_to_a_new_version(page: Page, live_se
     page.get_by_role("button", name="Publicar como versión").click()
     expect(page.get_by_text("Versión 2 publicada")).to_be_visible()
     expect(page.get_by_role("cell", name="Precisa el plazo de la notificación.")).to_be_visible()
+
+
+def test_a_question_is_written_in_the_form_previewed_and_saved(page: Page, live_server: str):
+    log_in(page, live_server, "formadora@ejemplo.hn")
+    page.goto(live_server + "/autoria/bancos/muestra")
+    page.get_by_role("button", name="Editar: iniciar un borrador").click()
+    page.get_by_label("Tipo").select_option(label="Verdadero o falso")
+    page.get_by_label("Id", exact=True).fill("plazo-36-vf")
+    page.get_by_role("button", name="Redactar la pregunta").click()
+
+    page.get_by_label("Pregunta en español").fill(
+        "La persona puede permanecer más de 36 horas en una estación migratoria."
+    )
+    page.get_by_label("Pregunta en inglés").fill(
+        "A person may be held in a migration station for more than 36 hours."
+    )
+    page.get_by_label("Falso", exact=True).check()
+    page.get_by_label("Retroalimentación para «verdadero», en español").fill(
+        "No: desde el AR 388/2022 el máximo es de 36 horas."
+    )
+    page.get_by_label("Etiquetas").fill("detencion")
+    page.get_by_role("button", name="Vista previa en inglés").click()
+    preview = page.get_by_role("region", name="Vista previa")
+    expect(preview.get_by_text("more than 36 hours")).to_be_visible()
+    expect(preview.get_by_text("Respuesta correcta: Falso")).to_be_visible()
+
+    page.get_by_role("button", name="Comprobar y guardar en el borrador").click()
+    expect(page.get_by_text("Pregunta guardada en el borrador.")).to_be_visible()
+    expect(page.get_by_label("Pregunta en inglés")).to_have_value(
+        "A person may be held in a migration station for more than 36 hours."
+    )
+    page.get_by_role("link", name="muestra").click()
+    expect(page.get_by_role("cell", name="plazo-36-vf detencion")).to_be_visible()
