@@ -5,7 +5,7 @@ from typing import Any
 
 from flask import has_request_context, request
 from flask_login import current_user
-from sqlalchemy import JSON, ForeignKey, String, event
+from sqlalchemy import JSON, ForeignKey, String, event, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db import utcnow
@@ -117,3 +117,19 @@ def record_event(
         event_row.user_agent = (request.user_agent.string or "")[:255] or None
     db.session.add(event_row)
     return event_row
+
+
+def events_of(target, *actions: str, limit: int = 50) -> list[AuditEvent]:
+    """The latest ``actions`` recorded on ``target``, newest first (e.g. its publications)."""
+    return list(
+        db.session.scalars(
+            select(AuditEvent)
+            .where(
+                AuditEvent.target_type == target.__tablename__,
+                AuditEvent.target_id == str(target.id),
+                AuditEvent.action.in_(actions),
+            )
+            .order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
+            .limit(limit)
+        )
+    )

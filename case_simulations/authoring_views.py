@@ -10,6 +10,7 @@ from wtforms import SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from app import draft_views, drafts
+from app.audit import events_of
 from app.draft_views import ReviewForm, RevisionForm
 from app.errors import DomainError
 from app.extensions import db
@@ -113,6 +114,7 @@ def _page(scenario, draft, form, problems, status=200):
         review_form=ReviewForm(revision=draft.revision if draft else 0),
         users=draft_views.people_of(draft),
         confirm=ConfirmForm(),
+        publications=events_of(scenario, "scenario.published"),
     ), status
 
 

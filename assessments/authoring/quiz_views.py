@@ -8,6 +8,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from app import draft_views, drafts
+from app.audit import events_of
 from app.draft_views import ReviewForm
 from app.errors import DomainError
 from app.extensions import db
@@ -161,6 +162,7 @@ def quiz(slug: str):
         review_form=ReviewForm(revision=draft.revision if draft else 0),
         users=draft_views.people_of(draft),
         confirm=ConfirmForm(),
+        publications=events_of(quiz, "quiz.published"),
     )
 
 

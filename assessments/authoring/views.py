@@ -8,6 +8,7 @@ from flask_login import current_user
 from sqlalchemy import func, select
 
 from app import draft_views, drafts
+from app.audit import events_of
 from app.draft_views import ReviewForm, RevisionForm
 from app.errors import DomainError
 from app.extensions import db
@@ -105,6 +106,7 @@ def bank(slug: str):
         quizzes=services.quizzes_using(bank),
         published=published,
         type_labels=question_form.TYPE_LABELS,
+        publications=events_of(bank, "bank.published"),
         requires_review=services.requires_review(bank),
         blockers=services.blockers(draft) if draft else [],
         can_review=draft is not None and drafts.can_review(current_user, draft),

@@ -198,7 +198,9 @@ def test_publish_needs_review_when_a_course_needs_it_and_keeps_old_attempts(
     client.post(f"{BASE}/revisar", data={"revision": revision, "decision": "approve"})
     login(trainer)
     response = client.post(f"{BASE}/publicar", data=data, follow_redirects=True)
-    assert "Banco publicado" in response.get_data(as_text=True)
+    page = response.get_data(as_text=True)
+    assert "Banco publicado" in page
+    assert "Publicaciones en la web" in page and "Precisa el plazo." in page  # the change note
     current = db.session.scalar(
         select(Question).where(Question.key == "plazo-estacion", Question.is_current)
     )

@@ -71,6 +71,7 @@ def test_a_quiz_made_on_the_web_is_offered_and_can_join_a_course(quizzes, client
     assert saved.status_code == 302
     page = publish(client, "detencion-36").get_data(as_text=True)
     assert "versión 1 de la evaluación publicada" in page.lower()
+    assert "Primera versión." in page  # the change note, under "Publicaciones en la web"
     db.session.refresh(quiz)
     assert quiz.retired_at is None and quiz.version == 1
     assert quiz.definition["pass_mark"] == 70.0

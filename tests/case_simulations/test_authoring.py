@@ -63,6 +63,7 @@ def test_an_edit_is_checked_by_line_saved_played_and_published(
         follow_redirects=True,
     )
     assert "versión 2 del escenario publicada" in response.get_data(as_text=True).lower()
+    assert "Título más corto." in response.get_data(as_text=True)  # the change note is listed
     db.session.refresh(scenario)
     assert scenario.current_version.number == 2
     assert scenario.current_version.title_es == "El retén"
