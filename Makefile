@@ -34,10 +34,18 @@ system-deps:
 			libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core; \
 	fi
 
+## browser-deps: Debian's Chromium, and axe-core from npm for the accessibility tests
 browser-deps:
 	@if ! command -v chromium >/dev/null 2>&1; then \
 		echo "Installing Chromium for the browser tests (apt-get)"; \
 		$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium; \
+	fi
+	@if ! command -v npm >/dev/null 2>&1; then \
+		echo "Installing Node.js and npm for axe-core (apt-get)"; \
+		$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq nodejs npm; \
+	fi
+	@if [ ! -f tests/browser/node_modules/axe-core/axe.min.js ]; then \
+		npm ci --prefix tests/browser --no-audit --no-fund --loglevel=error; \
 	fi
 
 $(BIN)/python:

@@ -49,8 +49,8 @@ def browser_context_args(browser_context_args):
 
 
 @pytest.fixture
-def live_server(tmp_path):
-    """The app on a free loopback port with a file SQLite database, the sample course and users."""
+def served_app(tmp_path):
+    """The app with a file SQLite database, the sample course, quizzes, scenarios and users."""
     app = create_app(
         make_config(
             DATABASE_URL=f"sqlite:///{tmp_path / 'aula.db'}",
@@ -72,8 +72,17 @@ def live_server(tmp_path):
         make_user("formadora@ejemplo.hn", display_name="Marta Formadora", roles={"trainer"})
         make_user("revisora@ejemplo.hn", display_name="Inés Revisora", roles={"trainer"})
         make_user("rrhh@ejemplo.hn", display_name="Lucía Personal", roles={"hr"}, position=None)
+        make_user("admin@ejemplo.hn", display_name="Ana Admin", roles={"admin"}, position=None)
         db.session.commit()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture
+def live_server(served_app):
+    """``served_app`` on a free loopback port (a thread of this process)."""
+    server = make_server("127.0.0.1", 0, served_app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -81,5 +90,3 @@ def live_server(tmp_path):
     finally:
         server.shutdown()
         thread.join(timeout=5)
-        with app.app_context():
-            db.engine.dispose()
