@@ -9,7 +9,7 @@ PORT ?= 5000
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: run test test-browser install install-dev system-deps browser-deps translations db seed \
-	lint format translate-update serve bench clean
+	lint format translate-update serve bench fuzz clean
 
 ## run: install, create/upgrade the database, load content and demo accounts, serve on :5000
 run: system-deps install translations db seed
@@ -93,6 +93,11 @@ serve: system-deps install translations
 ## bench: lesson and course page throughput under gunicorn (see bench/README.md)
 bench: system-deps install-dev translations
 	$(BIN)/python bench/pages.py
+
+## fuzz: the importers' property tests with many examples (AULA_FUZZ_EXAMPLES, default 2000)
+fuzz: install-dev translations
+	AULA_FUZZ_EXAMPLES=$${AULA_FUZZ_EXAMPLES:-2000} $(BIN)/python -m pytest -q -p no:cacheprovider \
+		tests/security/test_fuzz_importers.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

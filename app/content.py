@@ -126,7 +126,16 @@ def parse_yaml(text: str, path: Path, line_offset: int = 0) -> Document:
 
     :raises ContentError: on malformed YAML, with the parser's line.
     """
-    loader = _StrictLoader(text)
+    try:
+        loader = _StrictLoader(text)
+    except yaml.reader.ReaderError as exc:  # a control character: reported with its line
+        line = text[: exc.position].count("\n") + 1 + line_offset
+        code = exc.character
+        code = f"U+{code:04X}" if isinstance(code, int) else repr(code)
+        problem = _l("character %(code)s is not allowed in YAML", code=code)
+        raise ContentError(
+            path, _l("malformed YAML: %(problem)s", problem=problem), (), line
+        ) from exc
     try:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None

@@ -174,10 +174,14 @@ def register_domains(app: Flask) -> None:
 
 def register_cli(app: Flask) -> None:
     """Add the core command groups."""
+    from flask_migrate.cli import db as migrate_cli
+
     from app.auth.cli import users_cli
+    from app.backup import backup_command
     from app.cli import content_cli, seed_command, translate_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(translate_cli)
     app.cli.add_command(content_cli)
     app.cli.add_command(seed_command)
+    migrate_cli.add_command(backup_command)  # `flask db backup`, beside Flask-Migrate's upgrade

@@ -250,7 +250,8 @@ def _question(doc, row, key, errors, refs, seen) -> QuestionDoc | None:
         errors.append(doc.error((*key, "id"), _l("must be lower-case words joined by hyphens")))
     elif qid in seen:
         errors.append(doc.error((*key, "id"), _l("duplicate question id '%(id)s'", id=qid)))
-    seen.add(qid)
+    if isinstance(qid, str):
+        seen.add(qid)
     kind = row.get("type")
     if kind not in QUESTION_TYPES:
         error = doc.choice_error((*key, "type"), kind, QUESTION_TYPES)

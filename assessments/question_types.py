@@ -124,7 +124,7 @@ def _options_by_id(spec: Mapping) -> dict[str, Mapping]:
 
 
 def _weight(option: Mapping) -> float:
-    if "weight" in option:
+    if option.get("weight") is not None:  # an empty `weight:` means none, as in the checks
         return float(option["weight"])
     return 100.0 if option.get("correct") else 0.0
 
