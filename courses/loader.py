@@ -455,7 +455,7 @@ def _modules(doc, rows, check, refs: References) -> list[ModuleDoc]:
         items = []
         if not isinstance(row.get("items"), list) or not row["items"]:
             check.errors.append(doc.error((*key, "items"), _l("a module needs at least one item")))
-        for i, entry in enumerate(row.get("items") or []):
+        for i, entry in enumerate(row["items"] if isinstance(row.get("items"), list) else []):
             ikey = (*key, "items", i)
             kinds = [k for k in ITEM_KINDS if isinstance(entry, dict) and k in entry]
             if len(kinds) != 1:
@@ -468,6 +468,8 @@ def _modules(doc, rows, check, refs: References) -> list[ModuleDoc]:
             check.errors.extend(doc.unknown_keys(ikey, entry, ITEM_KEYS))
             kind = kinds[0]
             ref = check.slug(doc, entry[kind], (*ikey, kind))
+            if not SLUG.match(ref):
+                continue  # reported above; no file may be looked up by such a name
             optional = entry.get("optional", False)
             if not isinstance(optional, bool):
                 check.errors.append(doc.error((*ikey, "optional"), _l("must be true or false")))

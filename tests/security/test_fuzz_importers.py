@@ -172,3 +172,13 @@ def test_an_empty_weight_and_a_list_as_id_are_reported(tmp_path, bank_doc):
     (root / "banks" / "muestra.yaml").write_text(yaml.safe_dump(broken), encoding="utf-8")
     report = reported(lambda: load_banks(root / "banks", root / "definitions"))
     assert report and "questions[1].id" in report
+
+
+def test_a_lesson_named_by_a_list_is_reported_not_looked_up(tmp_path, course_doc):
+    folder = tmp_path / "muestra-consular"
+    shutil.copytree(DATA / "courses" / "muestra-consular", folder)
+    broken = yaml.safe_load(yaml.safe_dump(course_doc))
+    broken["modules"][0]["items"][0]["lesson"] = ["x" * 300, {"a": None}]
+    (folder / "course.yaml").write_text(yaml.safe_dump(broken), encoding="utf-8")
+    report = reported(lambda: load_course(folder))
+    assert report and "modules[0].items[0].lesson" in report
