@@ -16,9 +16,9 @@ run: system-deps install translations db seed
 	@echo "Aula Consular: http://$(HOST):$(PORT)"
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
-## test: the whole suite (set TEST_DATABASE_URL to run it on PostgreSQL)
+## test: the whole suite, on every core (set TEST_DATABASE_URL to run it on PostgreSQL)
 test: system-deps install-dev translations
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $${PYTEST_WORKERS:-auto}
 
 ## test-browser: learner journeys in Debian's Chromium (installed with apt when missing)
 test-browser: system-deps browser-deps install-dev translations

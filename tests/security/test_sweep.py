@@ -6,6 +6,7 @@
 - Stored XSS: hostile text in a name, a lesson, a question and a scenario renders inert.
 """
 
+import gc
 import re
 
 import pytest
@@ -168,3 +169,89 @@ def test_hostile_text_renders_inert_everywhere_it_is_shown(app, client, login):
         assert "<script>alert" not in page and "onerror=alert(1)>" not in page
         assert 'href="javascript:' not in page
     assert any("&lt;script&gt;alert" in page for page in pages)
+
+
+KB = 1024
+# (url, file field, extra form fields, size limit in bytes, who uploads)
+UPLOADS = {
+    "lesson image": ("/autoria/cursos/muestra-consular/imagenes", "image", {}, 2048 * KB, "t"),
+    "GIFT file": ("/autoria/bancos/muestra/gift", "file", {}, 1024 * KB, "t"),
+    "scenario YAML": (
+        "/autoria/simulaciones/muestra-reten/subir",
+        "file",
+        {"language": "es"},
+        512 * KB,
+        "t",
+    ),
+    "content pack": ("/autoria/paquetes", "file", {}, 8192 * KB, "t"),
+    "staff CSV": ("/personal/importar", "files", {}, 8192 * KB, "h"),
+}
+
+
+@pytest.fixture
+def uploaders(app, client):
+    """A trainer with drafts of the sample course, bank and scenario open, and an HR user."""
+    from assessments import content_source as quiz_source
+    from assessments import services as quiz_services
+    from assessments.authoring import services as bank_services
+    from assessments.models import QuestionBank
+    from case_simulations import authoring as scenario_drafts
+    from case_simulations import content_source as simulation_source
+    from case_simulations import services as simulation_services
+    from case_simulations.models import Scenario
+    from courses import content_source, services
+    from courses.authoring import services as authoring_services
+    from courses.models import Course
+
+    services.sync_courses(content_source.load())
+    quiz_services.sync_assessments(*quiz_source.load())
+    simulation_services.sync_scenarios(simulation_source.load())
+    trainer = make_user("sube@ejemplo.hn", roles={"trainer"})
+    hr = make_user("rrhh-sube@ejemplo.hn", roles={"hr"}, position=None)
+    course = db.session.scalar(select(Course).filter_by(slug="muestra-consular"))
+    drafts = [
+        authoring_services.start_draft(course, trainer),
+        bank_services.start_draft(
+            db.session.scalar(select(QuestionBank).filter_by(slug="muestra")), trainer
+        ),
+        scenario_drafts.start_draft(
+            db.session.scalar(select(Scenario).filter_by(slug="muestra-reten")), trainer
+        ),
+    ]
+    db.session.commit()
+    return {"t": trainer, "h": hr, "drafts": drafts}
+
+
+# A body over MAX_CONTENT_LENGTH is refused (413) before it is read; the test client's own
+# spooled copy of it is then left for the garbage collector, which it reports. Collected here.
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+@pytest.mark.filterwarnings("ignore::ResourceWarning")
+@pytest.mark.parametrize("kind", ["wrong type", "too large"])
+@pytest.mark.parametrize("name", sorted(UPLOADS))
+def test_every_upload_refuses_wrong_types_and_oversized_files(uploaders, client, login, name, kind):
+    import io
+
+    url, field, extra, limit, who = UPLOADS[name]
+    login(uploaders[who])
+    revisions = [d.revision for d in uploaders["drafts"]]
+    if kind == "wrong type":
+        payload = b"\x00\x01\x02\x03MZ\x90\x00 not what this upload takes \xff\xfe"
+        filename = "programa.exe"
+    else:
+        payload = b"a" * (limit + 1)
+        filename = "grande.png" if field == "image" else "grande.txt"
+    response = client.post(
+        url,
+        data={**extra, field: (io.BytesIO(payload), filename)},
+        content_type="multipart/form-data",
+        follow_redirects=True,
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code in (200, 400, 413, 422), (name, kind, response.status_code)
+    assert re.search(r'class="(flash flash-danger|form-errors|error)', page) or (
+        response.status_code == 413 and "demasiado grande" in page.lower()
+    ), (name, kind)
+    db.session.expire_all()
+    assert [d.revision for d in uploaders["drafts"]] == revisions  # nothing was saved
+    response.close()
+    gc.collect()
