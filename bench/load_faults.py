@@ -46,6 +46,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+from _database import bench_database  # noqa: E402
 from pages import PASSWORD, free_port, percentile  # noqa: E402
 
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -456,116 +457,106 @@ def main() -> None:
     parser.add_argument("--floor-seconds", type=float, default=15)
     args = parser.parse_args()
 
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
-
-    pg = os.environ.get("AULA_BENCH_DATABASE_URL", DEFAULT_PG)
-    schema = f"aula_load_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(pg)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    database_url = (
-        make_url(pg)
-        .update_query_dict({"options": f"-csearch_path={schema}"})
-        .render_as_string(hide_password=False)
-    )
-    try:
-        print(f"Preparing {args.clients} learners in schema {schema}…", file=sys.stderr)
-        paths = prepare(database_url, args.clients)
-        env = {
-            **os.environ,
-            "PYTHONPATH": str(ROOT / "bench"),
-            "AULA_DATABASE_URL": database_url,
-            "AULA_COURSES_CONTENT_DIR": str(ROOT / "tests" / "data" / "courses"),
-            "AULA_ASSESSMENTS_BANKS_DIR": str(ROOT / "tests" / "data" / "assessments" / "banks"),
-            "AULA_ASSESSMENTS_DEFINITIONS_DIR": str(
-                ROOT / "tests" / "data" / "assessments" / "definitions"
-            ),
-            "AULA_SECRET_KEY": uuid.uuid4().hex * 2,
-            "AULA_LOGIN_RATE_LIMIT": '"100000 per minute"',
-            "AULA_SQLALCHEMY_ENGINE_OPTIONS": json.dumps(
-                {"pool_pre_ping": True, "pool_size": 8, "max_overflow": 8}
-            ),
-        }
-        port = free_port()
-        server = gunicorn(port, env, "app:create_app()", args.workers, args.threads)
-        base = f"http://127.0.0.1:{port}"
-        victim = {}
-
-        def kill():
-            children = subprocess.run(  # noqa: S603
-                ["/usr/bin/pgrep", "-P", str(server.pid)],
-                capture_output=True,
-                text=True,
-                check=False,
-            ).stdout.split()
-            if children:
-                victim["pid"] = int(children[0])
-                os.kill(victim["pid"], signal.SIGKILL)
-                print(f"SIGKILL sent to worker {victim['pid']}", file=sys.stderr)
-
-        print(f"{args.clients} learners for {args.seconds:.0f} s…", file=sys.stderr)
-        try:
-            learners, stats, kill_offset, began = run(base, paths, args.clients, args.seconds, kill)
-            elapsed = max(end for (_n, _s, end, _st) in stats.rows) - began
-            status, lesson_html = learners[0].get(paths["lesson"], "lesson")
-            print("Lesson page alone, same load, for the floor comparison…", file=sys.stderr)
-            alone = lesson_alone(learners, paths["lesson"], args.floor_seconds)
-        finally:
-            server.terminate()
-            server.wait(timeout=15)
-        kill_at = began + kill_offset
-        failures = [row for row in stats.rows if row[3] == 0 or row[3] >= 500]
-        # "During the kill": in flight when the worker died, or started just after.
-        during = [row for row in failures if row[1] <= kill_at + KILL_GRACE and row[2] >= kill_at]
-        outside = [
-            (name, round(start - began, 2), status)
-            for (name, start, end, status) in failures
-            if (name, start, end, status) not in during
-        ]
-        report = {
-            "database": "postgresql",
-            "clients": args.clients,
-            "workers": args.workers,
-            "threads": args.threads,
-            "seconds": round(elapsed, 1),
-            "killed_worker": victim.get("pid"),
-            "killed_at_s": round(kill_offset, 1),
-            "requests": len(stats.rows),
-            "throughput_per_s": round(sum(1 for r in stats.rows if 0 < r[3] < 500) / elapsed, 1),
-            "pages": latency_table(
-                stats, elapsed, ["lesson", "course", "quiz", "question", "answer", "submit"]
-            ),
-            "failed_during_kill": len(during),
-            "failed_outside_kill": len(outside),
-            "failed_outside_examples": [str(row) for row in outside[:5]],
-        }
-        report.update(check_database(database_url, learners))
-        print("Measuring the floor (bare Flask route, same HTML)…", file=sys.stderr)
-        bare = floor(
-            env,
-            args.workers,
-            args.threads,
-            args.clients,
-            args.floor_seconds,
-            lesson_html.encode(),
-        )
-        report["lesson_alone"] = alone
-        report["floor"] = bare
-        report["lesson_vs_floor"] = {
-            "p50_ratio": round(alone["p50_ms"] / bare["p50_ms"], 2),
-            "throughput_ratio": round(bare["per_second"] / max(alone["per_second"], 0.1), 2),
-        }
-    finally:
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    os.environ.setdefault("AULA_BENCH_DATABASE_URL", DEFAULT_PG)
+    with bench_database("unused.db") as (database_url, _kind):
+        report = measure(args, database_url)
     out = ROOT / "bench" / "results"
     out.mkdir(parents=True, exist_ok=True)
     (out / f"load-faults-{time.strftime('%Y%m%d-%H%M%S')}.json").write_text(
         json.dumps(report, indent=2)
     )
     print(json.dumps(report, indent=2))
+
+
+def measure(args, database_url: str) -> dict:
+    """The run itself, in the benchmark's PostgreSQL schema."""
+    print(f"Preparing {args.clients} learners…", file=sys.stderr)
+    paths = prepare(database_url, args.clients)
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT / "bench"),
+        "AULA_DATABASE_URL": database_url,
+        "AULA_COURSES_CONTENT_DIR": str(ROOT / "tests" / "data" / "courses"),
+        "AULA_ASSESSMENTS_BANKS_DIR": str(ROOT / "tests" / "data" / "assessments" / "banks"),
+        "AULA_ASSESSMENTS_DEFINITIONS_DIR": str(
+            ROOT / "tests" / "data" / "assessments" / "definitions"
+        ),
+        "AULA_SECRET_KEY": uuid.uuid4().hex * 2,
+        "AULA_LOGIN_RATE_LIMIT": '"100000 per minute"',
+        "AULA_SQLALCHEMY_ENGINE_OPTIONS": json.dumps(
+            {"pool_pre_ping": True, "pool_size": 8, "max_overflow": 8}
+        ),
+    }
+    port = free_port()
+    server = gunicorn(port, env, "app:create_app()", args.workers, args.threads)
+    base = f"http://127.0.0.1:{port}"
+    victim = {}
+
+    def kill():
+        children = subprocess.run(  # noqa: S603
+            ["/usr/bin/pgrep", "-P", str(server.pid)],
+            capture_output=True,
+            text=True,
+            check=False,
+        ).stdout.split()
+        if children:
+            victim["pid"] = int(children[0])
+            os.kill(victim["pid"], signal.SIGKILL)
+            print(f"SIGKILL sent to worker {victim['pid']}", file=sys.stderr)
+
+    print(f"{args.clients} learners for {args.seconds:.0f} s…", file=sys.stderr)
+    try:
+        learners, stats, kill_offset, began = run(base, paths, args.clients, args.seconds, kill)
+        elapsed = max(end for (_n, _s, end, _st) in stats.rows) - began
+        status, lesson_html = learners[0].get(paths["lesson"], "lesson")
+        print("Lesson page alone, same load, for the floor comparison…", file=sys.stderr)
+        alone = lesson_alone(learners, paths["lesson"], args.floor_seconds)
+    finally:
+        server.terminate()
+        server.wait(timeout=15)
+    kill_at = began + kill_offset
+    failures = [row for row in stats.rows if row[3] == 0 or row[3] >= 500]
+    # "During the kill": in flight when the worker died, or started just after.
+    during = [row for row in failures if row[1] <= kill_at + KILL_GRACE and row[2] >= kill_at]
+    outside = [
+        (name, round(start - began, 2), status)
+        for (name, start, end, status) in failures
+        if (name, start, end, status) not in during
+    ]
+    report = {
+        "database": "postgresql",
+        "clients": args.clients,
+        "workers": args.workers,
+        "threads": args.threads,
+        "seconds": round(elapsed, 1),
+        "killed_worker": victim.get("pid"),
+        "killed_at_s": round(kill_offset, 1),
+        "requests": len(stats.rows),
+        "throughput_per_s": round(sum(1 for r in stats.rows if 0 < r[3] < 500) / elapsed, 1),
+        "pages": latency_table(
+            stats, elapsed, ["lesson", "course", "quiz", "question", "answer", "submit"]
+        ),
+        "failed_during_kill": len(during),
+        "failed_outside_kill": len(outside),
+        "failed_outside_examples": [str(row) for row in outside[:5]],
+    }
+    report.update(check_database(database_url, learners))
+    print("Measuring the floor (bare Flask route, same HTML)…", file=sys.stderr)
+    bare = floor(
+        env,
+        args.workers,
+        args.threads,
+        args.clients,
+        args.floor_seconds,
+        lesson_html.encode(),
+    )
+    report["lesson_alone"] = alone
+    report["floor"] = bare
+    report["lesson_vs_floor"] = {
+        "p50_ratio": round(alone["p50_ms"] / bare["p50_ms"], 2),
+        "throughput_ratio": round(bare["per_second"] / max(alone["per_second"], 0.1), 2),
+    }
+    return report
 
 
 if __name__ == "__main__":

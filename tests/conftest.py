@@ -185,3 +185,24 @@ def outbox(app):
     from tests.factories import read_outbox
 
     return lambda: read_outbox(app.config["MAIL_FILE_PATH"])
+
+
+@pytest.fixture
+def redis_url() -> str:
+    """The Redis the tests may use (TEST_REDIS_URL, or the local one)."""
+    return os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+
+
+@pytest.fixture
+def redis_client(redis_url):
+    """A connection to that Redis; required on CI, skipped elsewhere when it does not answer."""
+    redis = pytest.importorskip("redis")
+    client = redis.Redis.from_url(redis_url)
+    try:
+        client.ping()
+    except redis.exceptions.ConnectionError:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"Redis is required on CI ({redis_url})")
+        pytest.skip("Redis not reachable")
+    yield client
+    client.close()

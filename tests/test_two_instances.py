@@ -28,7 +28,6 @@ from assessments.models import Attempt
 from tests.factories import DEFAULT_PASSWORD, make_user
 
 ROOT = Path(__file__).resolve().parents[1]
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 DATA = ROOT / "tests" / "data"
 
 
@@ -44,25 +43,17 @@ def free_port() -> int:
 
 
 @pytest.fixture
-def redis_prefix():
-    redis = pytest.importorskip("redis")
-    client = redis.Redis.from_url(REDIS_URL)
-    try:
-        client.ping()
-    except redis.exceptions.ConnectionError:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"Redis is required on CI ({REDIS_URL})")
-        pytest.skip("Redis not reachable")
+def redis_prefix(redis_client):
+    """A key prefix of this test's own in Redis, removed afterwards."""
     prefix = f"aula-two-{uuid.uuid4().hex[:8]}"
     yield prefix
-    keys = list(client.scan_iter(f"*{prefix}*"))
+    keys = list(redis_client.scan_iter(f"*{prefix}*"))
     if keys:
-        client.delete(*keys)
-    client.close()
+        redis_client.delete(*keys)
 
 
 @pytest.fixture
-def instances(app, database_url, redis_prefix, tmp_path):
+def instances(app, database_url, redis_prefix, redis_url, tmp_path):
     """Two gunicorn processes sharing the test's PostgreSQL schema and one Redis."""
     if database_url.startswith("sqlite"):
         pytest.skip("needs PostgreSQL: run the suite with TEST_DATABASE_URL (CI does)")
@@ -70,7 +61,7 @@ def instances(app, database_url, redis_prefix, tmp_path):
         **os.environ,
         "AULA_DATABASE_URL": database_url,
         "AULA_SECRET_KEY": uuid.uuid4().hex * 2,
-        "AULA_RATELIMIT_STORAGE_URI": REDIS_URL,
+        "AULA_RATELIMIT_STORAGE_URI": redis_url,
         "AULA_RATELIMIT_KEY_PREFIX": redis_prefix,
         "AULA_LOGIN_RATE_LIMIT": '"4 per minute"',
         "AULA_COURSES_CONTENT_DIR": str(DATA / "courses"),

@@ -15,3 +15,13 @@ def quizzes(app):
     services.sync_assessments(banks, definitions)
     db.session.commit()
     return {a.slug: a for a in db.session.scalars(select(Assessment))}
+
+
+@pytest.fixture
+def drafted(quizzes, client, login, trainer):
+    """The trainer, logged in, with a draft of the sample bank open."""
+    from assessments.authoring.models import BankDraft
+
+    login(trainer)
+    assert client.post("/autoria/bancos/muestra/borrador").status_code == 302
+    return db.session.scalar(select(BankDraft))

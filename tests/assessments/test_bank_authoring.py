@@ -37,14 +37,6 @@ def reviewer(app):
     return make_user("revisor@ejemplo.hn", roles={"trainer"}, office="dgphm")
 
 
-@pytest.fixture
-def drafted(quizzes, client, login, trainer):
-    """The trainer, logged in, with a draft of the sample bank open."""
-    login(trainer)
-    assert client.post(f"{BASE}/borrador").status_code == 302
-    return db.session.scalar(select(BankDraft))
-
-
 def revision_of(page: str) -> str:
     return re.search(r'name="revision" type="hidden" value="(-?\d+)"', page).group(1)
 

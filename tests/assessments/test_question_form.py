@@ -6,12 +6,10 @@ from pathlib import Path
 
 import pytest
 import yaml
-from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
 from app.extensions import db
 from assessments.authoring import question_form, services
-from assessments.authoring.models import BankDraft
 from assessments.loader import lay_over
 from tests.factories import make_user
 
@@ -85,13 +83,6 @@ def test_every_question_comes_back_unchanged_through_the_form(app, folder):
             assert normal(again_en) == normal(spec_en), entry["id"]
             count += 1
     assert count >= 8
-
-
-@pytest.fixture
-def drafted(quizzes, client, login, trainer):
-    login(trainer)
-    assert client.post(f"{BASE}/borrador").status_code == 302
-    return db.session.scalar(select(BankDraft))
 
 
 def fields_of(page: str) -> MultiDict:
