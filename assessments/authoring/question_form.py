@@ -220,6 +220,11 @@ class QuestionFieldsForm(RevisionForm):
         super().__init__(*args, **kwargs)
         self.group_errors: dict[str, list] = {}  # problems of a whole list of rows
 
+    def validate_id(self, field):
+        """A question's id is a short name (it never changes once published)."""
+        if field.data and not SLUG.match(field.data):
+            raise ValidationError(_l("Lower-case words joined by hyphens, e.g. plazo-36-horas."))
+
     def validate_tags(self, field):
         """Every tag is a short name."""
         bad = [t for t in split_tags(field.data) if not SLUG.match(t)]

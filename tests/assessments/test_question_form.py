@@ -328,6 +328,14 @@ def test_an_existing_question_opens_and_a_concurrent_save_is_refused(drafted, cl
     assert entry["prompt"].endswith("(de ellos)")
 
 
+def test_a_new_id_that_is_not_a_short_name_is_refused_on_its_field(drafted, client):
+    url = f"{BASE}/preguntas/nueva/formulario?tipo=true_false&id=Mal Id"
+    data = fields_of(client.get(url).get_data(as_text=True))
+    fill(data, {"prompt_es": "Afirmación", "action": "save"})
+    page = client.post(url, data=data).get_data(as_text=True)
+    assert 'id="id-error"' in page and "plazo-36-horas" in page
+
+
 def test_unknown_type_or_question_is_not_found(drafted, client):
     assert client.get(f"{BASE}/preguntas/nueva/formulario?tipo=essay").status_code == 404
     assert client.get(f"{BASE}/preguntas/no-existe/formulario").status_code == 404
