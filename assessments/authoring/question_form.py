@@ -619,12 +619,12 @@ def _share_weights(options: list[dict], rows: list[dict]) -> None:
 
 # --- errors back onto the fields --------------------------------------------------------------
 
-# Which entry list a type's problems name, and which form rows and field they land on.
+# The form rows holding each list a type's checks name, and the field a problem of a row's key
+# lands on (Spanish names; an English problem lands on the English twin).
 ROW_FIELDS = {
     "options": ("options", {"text": "text_es", "weight": "weight", "id": "text_es"}),
     "pairs": ("pairs", {"prompt": "prompt_es", "answer": "answer_es"}),
     "items": ("items", {"text": "text_es"}),
-    "answers": (None, {}),  # short_answer: answers_es; numeric: numbers (chosen below)
 }
 
 
@@ -643,28 +643,32 @@ def place_problems(form: QuestionFieldsForm, built: Built, kind: str, english_sp
 
 def _place(form, built, kind, language, path, message) -> None:
     top = path[0] if path else None
-    if top in ROW_FIELDS:
-        group, fields = ROW_FIELDS[top]
-        if top == "answers":
-            group = "numbers" if kind == "numeric" else f"answers_{language}"
-            fields = {"text": "text", "weight": "weight"}
-        suffix = "_en" if language == "en" else ""
-        rows = built.rows.get(group, [])
-        if len(path) >= 2 and isinstance(path[1], int) and path[1] < len(rows):
-            row = getattr(form, group)[rows[path[1]]].form
-            name = fields.get(path[2] if len(path) > 2 else "text", next(iter(fields), "text"))
-            if kind == "numeric":
-                name = "value"
-            elif suffix and name.endswith("_es"):
-                name = name[:-3] + suffix
-            _add(getattr(row, name), message)
-            return
-        _add_group(form, group, message)
-        return
     if top == "answer":
         _add(form.answer, message)
         return
-    _add_group(form, "question", message)
+    if top == "answers":  # accepted answers: one list per language, or the numbers
+        group, fields = (
+            ("numbers", {"text": "value"})
+            if kind == "numeric"
+            else (f"answers_{language}", {"text": "text", "weight": "weight"})
+        )
+    elif top in ROW_FIELDS:
+        group, fields = ROW_FIELDS[top]
+    else:
+        _add_group(form, "question", message)
+        return
+    rows = built.rows.get(group, [])
+    if len(path) >= 2 and isinstance(path[1], int) and path[1] < len(rows):
+        row = getattr(form, group)[rows[path[1]]].form
+        first = next(iter(fields.values()))
+        name = fields.get(path[2], first) if len(path) > 2 else first
+        if kind == "numeric":
+            name = "value"  # every problem of an accepted number is about its value
+        elif language == "en" and name.endswith("_es"):
+            name = name.removesuffix("_es") + "_en"
+        _add(getattr(row, name), message)
+        return
+    _add_group(form, group, message)
 
 
 def _add(field, message) -> None:

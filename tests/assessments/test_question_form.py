@@ -339,3 +339,22 @@ def test_a_new_id_that_is_not_a_short_name_is_refused_on_its_field(drafted, clie
 def test_unknown_type_or_question_is_not_found(drafted, client):
     assert client.get(f"{BASE}/preguntas/nueva/formulario?tipo=essay").status_code == 404
     assert client.get(f"{BASE}/preguntas/no-existe/formulario").status_code == 404
+
+
+def test_a_pair_without_its_match_is_shown_on_its_row(drafted, client):
+    url = f"{BASE}/preguntas/nueva/formulario?tipo=matching&id=pareja-incompleta"
+    data = fields_of(client.get(url).get_data(as_text=True))
+    fill(
+        data,
+        {
+            "prompt_es": "Relacione",
+            "pairs-0-prompt_es": "CVRC",
+            "pairs-0-answer_es": "1963",
+            "pairs-1-prompt_es": "Ley de Migración",
+            "action": "save",
+        },
+    )
+    response = client.post(url, data=data)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert 'id="pairs-1-prompt_es-error"' in page and "Ley de Migración" in page
