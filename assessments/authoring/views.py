@@ -222,26 +222,20 @@ def _question_page(bank: QuestionBank, draft: BankDraft, qid: str | None):
         )
     elif form.validate_on_submit():
         if request.form.get("action") == "save":
-            try:
-                saved = services.save_question(
+            saved, theirs, problems = _save(
+                bank,
+                qid,
+                form,
+                lambda: services.save_question(
                     draft,
                     current_user,
                     qid,
                     form.seen(),
                     form.spanish.data,
                     form.english.data or "",
-                )
-            except drafts.EditConflict as exc:
-                db.session.rollback()
-                flash(str(exc.message), "warning")
-                form.revision.data = str(exc.revision)
-                theirs = _theirs(bank, qid)
-            except DomainError as exc:
-                db.session.rollback()
-                problems = _problems(exc)
-            else:
-                db.session.commit()
-                flash(_("Question saved in the draft."), "success")
+                ),
+            )
+            if saved:
                 return redirect(url_for("bank_authoring.edit_question", slug=bank.slug, qid=saved))
     return render_template(
         "bank_authoring/question.html",
@@ -318,24 +312,20 @@ def _form_page(bank: QuestionBank, draft: BankDraft, qid: str | None):
         if not question_form.place_problems(form, built, kind, english_spec):
             preview = _preview_entry(built.entry, built.english, locale)
             if action == "save":
-                try:
-                    saved = services.save_question_entry(
+                saved, theirs, problems = _save(
+                    bank,
+                    qid,
+                    form,
+                    lambda: services.save_question_entry(
                         draft, current_user, qid, form.seen(), built.entry, built.english or None
-                    )
-                except drafts.EditConflict as exc:
-                    db.session.rollback()
-                    flash(str(exc.message), "warning")
-                    form.revision.data = str(exc.revision)
-                    theirs = _theirs(bank, qid)
-                except DomainError as exc:
-                    db.session.rollback()
-                    form.group_errors.setdefault("question", []).extend(_problems(exc))
-                else:
-                    db.session.commit()
-                    flash(_("Question saved in the draft."), "success")
+                    ),
+                )
+                if saved:
                     return redirect(
                         url_for("bank_authoring.edit_question_form", slug=bank.slug, qid=saved)
                     )
+                if problems:
+                    form.group_errors["question"] = problems
     return render_template(
         "bank_authoring/question_form.html",
         bank=bank,
@@ -354,6 +344,27 @@ def _form_page(bank: QuestionBank, draft: BankDraft, qid: str | None):
             {t for q in services.questions_of(draft.content) for t in q.get("tags") or []}
         ),
     )
+
+
+def _save(bank: QuestionBank, qid: str | None, form, save) -> tuple[str | None, object, list]:
+    """Run ``save`` (either editor's save; returns the question's id) and commit it.
+
+    Returns (saved id, None, []) on success; on a concurrent save (None, the draft's version of
+    the question, []) with the form's revision moved on; on problems (None, None, problems).
+    """
+    try:
+        saved = save()
+    except drafts.EditConflict as exc:
+        db.session.rollback()
+        flash(str(exc.message), "warning")
+        form.revision.data = str(exc.revision)
+        return None, _theirs(bank, qid), []
+    except DomainError as exc:
+        db.session.rollback()
+        return None, None, _problems(exc)
+    db.session.commit()
+    flash(_("Question saved in the draft."), "success")
+    return saved, None, []
 
 
 def _theirs(bank: QuestionBank, qid: str | None):
