@@ -47,18 +47,14 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from _database import bench_database  # noqa: E402
-from pages import PASSWORD, free_port, percentile  # noqa: E402
+from pages import PASSWORD, percentile  # noqa: E402
+
+from tests.loopback import NoRedirect, csrf_token, start_gunicorn  # noqa: E402
 
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 QUIZ = "muestra-rapida"  # unlimited attempts, so every learner can keep taking it
+TIMEOUT = ("--timeout", "60")  # a worker may wait on a busy database this long
 KILL_GRACE = 2.0  # seconds after the kill during which failures count as "during the kill"
-
-
-class NoRedirect(urllib.request.HTTPRedirectHandler):
-    """Keep 302s as answers: for a POST, the redirect is the server's acknowledgement."""
-
-    def redirect_request(self, *args, **kwargs):  # noqa: D102
-        return None
 
 
 def prepare(database_url: str, clients: int) -> dict:
@@ -102,38 +98,6 @@ def prepare(database_url: str, clients: int) -> dict:
     return paths
 
 
-def gunicorn(port: int, env: dict, app_spec: str, workers: int, threads: int):
-    """Start gunicorn and wait until it answers."""
-    server = subprocess.Popen(  # noqa: S603
-        [
-            str(ROOT / ".venv" / "bin" / "gunicorn"),
-            "--workers",
-            str(workers),
-            "--threads",
-            str(threads),
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--timeout",
-            "60",
-            "--log-level",
-            "warning",
-            app_spec,
-        ],
-        cwd=ROOT,
-        env=env,
-    )
-    for _ in range(200):
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz").read()  # noqa: S310
-            return server
-        except urllib.error.HTTPError:
-            return server  # answering (the floor app has no /healthz)
-        except OSError:
-            time.sleep(0.1)
-    server.kill()
-    raise SystemExit("gunicorn did not start")
-
-
 class Learner:
     """One simulated learner: a cookie jar, a log of requests, and a ledger of answers."""
 
@@ -147,7 +111,7 @@ class Learner:
         page = self.get("/cuenta/entrar", "login")[1]
         self.post(
             "/cuenta/entrar",
-            {"email": email, "password": PASSWORD, "csrf_token": token_of(page)},
+            {"email": email, "password": PASSWORD, "csrf_token": csrf_token(page)},
             "login",
         )
 
@@ -187,7 +151,7 @@ class Learner:
         if status != 200:
             return
         status, _text, location = self.post(
-            f"/evaluaciones/{QUIZ}/comenzar", {"csrf_token": token_of(intro)}, "answer"
+            f"/evaluaciones/{QUIZ}/comenzar", {"csrf_token": csrf_token(intro)}, "answer"
         )
         found = re.search(r"/intento/(\d+)/(\d+)", location or "")
         if status not in (302, 303) or not found:
@@ -201,7 +165,7 @@ class Learner:
             fields = answer_for(page)
             answer = dict(fields)
             last = 'value="finish"' in page
-            fields.update({"csrf_token": token_of(page), "go": "finish" if last else "next"})
+            fields.update({"csrf_token": csrf_token(page), "go": "finish" if last else "next"})
             status, _text, location = self.post(
                 f"/evaluaciones/intento/{attempt}/{position}", fields, "answer"
             )
@@ -215,19 +179,13 @@ class Learner:
         status, summary = self.get(f"/evaluaciones/intento/{attempt}/resumen", "question")
         if status != 200:
             return
-        token = token_of(summary)
+        token = csrf_token(summary)
         for _click in range(2):  # a double click: the second must change nothing
             status, _text, _location = self.post(
                 f"/evaluaciones/intento/{attempt}/enviar", {"csrf_token": token}, "submit"
             )
             if status in (302, 303):
                 self.submitted.add(attempt)
-
-
-def token_of(page: str) -> str:
-    """The CSRF token of the page's form."""
-    found = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)
-    return found.group(1) if found else ""
 
 
 def answer_for(page: str) -> dict:
@@ -416,11 +374,13 @@ def floor(env: dict, workers: int, threads: int, clients: int, seconds: float, h
     """The same lesson HTML from a bare Flask route: throughput and latency under the same load."""
     page = Path(tempfile.mkdtemp(prefix="aula-floor-")) / "lesson.html"
     page.write_bytes(html)
-    port = free_port()
-    server = gunicorn(
-        port, {**env, "AULA_FLOOR_HTML": str(page)}, "floor_app:app", workers, threads
+    server, base = start_gunicorn(
+        "floor_app:app",
+        {**env, "AULA_FLOOR_HTML": str(page)},
+        workers=workers,
+        threads=threads,
+        extra=TIMEOUT,
     )
-    base = f"http://127.0.0.1:{port}"
     stats = Stats()
     deadline = time.monotonic() + seconds
 
@@ -487,9 +447,9 @@ def measure(args, database_url: str) -> dict:
             {"pool_pre_ping": True, "pool_size": 8, "max_overflow": 8}
         ),
     }
-    port = free_port()
-    server = gunicorn(port, env, "app:create_app()", args.workers, args.threads)
-    base = f"http://127.0.0.1:{port}"
+    server, base = start_gunicorn(
+        "app:create_app()", env, workers=args.workers, threads=args.threads, extra=TIMEOUT
+    )
     victim = {}
 
     def kill():

@@ -16,12 +16,8 @@ import argparse
 import http.cookiejar
 import json
 import os
-import re
-import socket
 import statistics
-import subprocess  # noqa: S404 - starts gunicorn, a fixed local program
 import sys
-import tempfile
 import threading
 import time
 import urllib.parse
@@ -31,14 +27,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+from _database import bench_database  # noqa: E402
+
+from tests.loopback import csrf_token, start_gunicorn  # noqa: E402
+
 PASSWORD = "Correcto-Caballo-Bateria-Grapa"  # noqa: S105 - bench accounts only
-
-
-def free_port() -> int:
-    """A TCP port nobody listens on."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def prepare(database_url: str, content_dir: str, clients: int) -> str:
@@ -79,8 +72,9 @@ def log_in(base: str, email: str) -> urllib.request.OpenerDirector:
         urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
     )
     page = opener.open(base + "/cuenta/entrar").read().decode()
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-    data = urllib.parse.urlencode({"email": email, "password": PASSWORD, "csrf_token": token})
+    data = urllib.parse.urlencode(
+        {"email": email, "password": PASSWORD, "csrf_token": csrf_token(page)}
+    )
     opener.open(base + "/cuenta/entrar", data.encode()).read()
     return opener
 
@@ -137,32 +131,13 @@ def main() -> None:
     parser.add_argument("--shipped", action="store_true", help="use the shipped courses")
     args = parser.parse_args()
 
-    tmp = Path(tempfile.mkdtemp(prefix="aula-bench-"))
-    pg = os.environ.get("AULA_BENCH_DATABASE_URL")
-    schema = None
-    if pg:
-        from sqlalchemy import create_engine, text
-        from sqlalchemy.engine import make_url
-
-        schema = f"aula_bench_{uuid.uuid4().hex[:8]}"
-        admin = create_engine(pg)
-        with admin.begin() as conn:
-            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-        database_url = (
-            make_url(pg)
-            .update_query_dict({"options": f"-csearch_path={schema}"})
-            .render_as_string(hide_password=False)
-        )
-    else:
-        database_url = f"sqlite:///{tmp / 'bench.db'}"
     content = (
         str(ROOT / "courses" / "content")
         if args.shipped
         else str(ROOT / "tests" / "data" / "courses")
     )
-    try:
+    with bench_database("bench.db") as (database_url, kind):
         course_path, lesson_path = prepare(database_url, content, args.clients)
-        port = free_port()
         env = {
             **os.environ,
             "AULA_DATABASE_URL": database_url,
@@ -170,29 +145,9 @@ def main() -> None:
             "AULA_SECRET_KEY": uuid.uuid4().hex * 2,
             "AULA_LOGIN_RATE_LIMIT": '"10000 per minute"',
         }
-        server = subprocess.Popen(  # noqa: S603
-            [
-                str(ROOT / ".venv" / "bin" / "gunicorn"),
-                "--workers",
-                str(args.workers),
-                "--threads",
-                str(args.threads),
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--log-level",
-                "warning",
-                "app:create_app()",
-            ],
-            cwd=ROOT,
-            env=env,
+        server, base = start_gunicorn(
+            "app:create_app()", env, workers=args.workers, threads=args.threads
         )
-        base = f"http://127.0.0.1:{port}"
-        for _attempt in range(100):
-            try:
-                urllib.request.urlopen(base + "/healthz").read()  # noqa: S310 - loopback
-                break
-            except OSError:
-                time.sleep(0.1)
         try:
             latencies, errors, elapsed = run_clients(
                 base, [lesson_path, course_path], args.clients, args.seconds
@@ -200,14 +155,9 @@ def main() -> None:
         finally:
             server.terminate()
             server.wait(timeout=10)
-    finally:
-        if schema:
-            with admin.begin() as conn:
-                conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-            admin.dispose()
 
     report = {
-        "database": "postgresql" if pg else "sqlite",
+        "database": kind,
         "workers": args.workers,
         "threads": args.threads,
         "clients": args.clients,

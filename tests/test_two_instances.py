@@ -8,10 +8,7 @@ second pass); Redis is required on CI.
 import http.cookiejar
 import os
 import re
-import socket
-import subprocess  # noqa: S404 - starts gunicorn, a fixed local program
 import threading
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -26,20 +23,10 @@ from assessments import content_source as quiz_source
 from assessments import services as quiz_services
 from assessments.models import Attempt
 from tests.factories import DEFAULT_PASSWORD, make_user
+from tests.loopback import NoRedirect, csrf_token, start_gunicorn
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "data"
-
-
-class NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):  # noqa: D102
-        return None
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture
@@ -69,41 +56,15 @@ def instances(app, database_url, redis_prefix, redis_url, tmp_path):
         "AULA_ASSESSMENTS_DEFINITIONS_DIR": str(DATA / "assessments" / "definitions"),
         "AULA_MAIL_FILE_PATH": str(tmp_path / "outbox"),
     }
-    servers, bases = [], []
-    for _ in range(2):
-        port = free_port()
-        servers.append(
-            subprocess.Popen(  # noqa: S603
-                [
-                    str(ROOT / ".venv" / "bin" / "gunicorn"),
-                    "--workers",
-                    "2",
-                    "--bind",
-                    f"127.0.0.1:{port}",
-                    "--log-level",
-                    "warning",
-                    "app:create_app()",
-                ],
-                cwd=ROOT,
-                env=env,
-            )
-        )
-        bases.append(f"http://127.0.0.1:{port}")
+    servers = []
     try:
-        for base in bases:
-            for _ in range(150):
-                try:
-                    urllib.request.urlopen(base + "/healthz").read()  # noqa: S310 - loopback
-                    break
-                except OSError:
-                    time.sleep(0.1)
-            else:
-                pytest.fail(f"gunicorn did not start on {base}")
-        yield bases
+        for _ in range(2):
+            servers.append(start_gunicorn("app:create_app()", env, workers=2))
+        yield [base for _server, base in servers]
     finally:
-        for server in servers:
+        for server, _base in servers:
             server.terminate()
-        for server in servers:
+        for server, _base in servers:
             server.wait(timeout=15)
 
 
@@ -122,16 +83,12 @@ def fetch(opener, url: str, data: dict | None = None) -> tuple[int, str, str]:
         return exc.code, exc.read().decode(), exc.headers.get("Location", "")
 
 
-def token(page: str) -> str:
-    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-
-
 def sign_in(opener, base: str, email: str, password: str = DEFAULT_PASSWORD) -> int:
     _status, page, _location = fetch(opener, base + "/cuenta/entrar")
     status, _page, _location = fetch(
         opener,
         base + "/cuenta/entrar",
-        {"email": email, "password": password, "csrf_token": token(page)},
+        {"email": email, "password": password, "csrf_token": csrf_token(page)},
     )
     return status
 
@@ -151,7 +108,7 @@ def test_two_instances_behave_as_one_installation(app, instances):
     # A quiz started on one, answered on the other, submitted on both at once: graded once.
     _s, intro, _l = fetch(person, second + "/evaluaciones/muestra-rapida")
     status, _p, location = fetch(
-        person, first + "/evaluaciones/muestra-rapida/comenzar", {"csrf_token": token(intro)}
+        person, first + "/evaluaciones/muestra-rapida/comenzar", {"csrf_token": csrf_token(intro)}
     )
     attempt_id = int(re.search(r"/intento/(\d+)/", location).group(1))
     position = 1
@@ -164,7 +121,7 @@ def test_two_instances_behave_as_one_installation(app, instances):
         status, _p, _l = fetch(
             person,
             f"{first}/evaluaciones/intento/{attempt_id}/{position}",
-            {**answer, "go": go, "csrf_token": token(page)},
+            {**answer, "go": go, "csrf_token": csrf_token(page)},
         )
         assert status == 302
         if last:
@@ -178,7 +135,7 @@ def test_two_instances_behave_as_one_installation(app, instances):
             fetch(
                 person,
                 f"{base}/evaluaciones/intento/{attempt_id}/enviar",
-                {"csrf_token": token(summary)},
+                {"csrf_token": csrf_token(summary)},
             )[0]
         )
 
